@@ -1,0 +1,218 @@
+/*
+ * runtime.h -- run-time objects: function, memory, table and global instances,
+ * module instances and execution environments.
+ *
+ * Memories, tables and globals are shared between instances through imports,
+ * so they are reference counted; an instance also holds a reference on every
+ * instance it imports from, so imported code outlives its exporter's
+ * deinstantiation.
+ */
+#ifndef WP_RUNTIME_H
+#define WP_RUNTIME_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "module.h"
+#include "trap.h"
+
+#define WASM_PAGE_SIZE 65536u
+#define WASM_MAX_PAGES 65536u
+
+/* Default size of an exec env's Wasm stack: big enough for real C and C++
+ * programs (the seed's 64 KiB is not). */
+#define DEFAULT_WASM_STACK_SIZE (1024u * 1024u)
+
+/* Nested host -> Wasm entries allowed on one exec env (each uses C stack). */
+#define MAX_NATIVE_DEPTH 200
+
+struct Instance;
+struct ExecEnv;
+
+/* A host function: an entry of a registered NativeSymbol array. */
+typedef struct HostFunc {
+  const char *module_name;
+  const char *field_name;
+  void *func_ptr;
+  const char *signature; /* the documented signature string, e.g. "(ii)i" */
+  void *attachment;
+  bool raw;              /* raw natives take (exec_env, uint64_t *args) */
+  FuncType type;         /* parsed from the signature */
+  void *ffi;             /* prepared libffi call, for non-raw natives */
+} HostFunc;
+
+/* A function instance: what a funcref points to and what the entry table
+ * holds.  Exactly one of `def` and `host` is set. */
+typedef struct FuncInst {
+  const FuncType *type;
+  struct Instance *instance; /* defining instance (NULL for host functions) */
+  const FuncDef *def;        /* Wasm code */
+  uint32_t index;            /* index in the defining module */
+  const HostFunc *host;
+} FuncInst;
+
+typedef struct Memory {
+  uint8_t *base;       /* never moves (contract 4) */
+  uint64_t size;       /* accessible bytes: pages * WASM_PAGE_SIZE */
+  uint32_t pages;
+  uint32_t max_pages;  /* from the type, or WASM_MAX_PAGES */
+  bool has_max;
+  size_t reserved;     /* address space reserved from base (guard included) */
+  atomic_int refcount;
+} Memory;
+
+typedef struct Table {
+  uint8_t elem_type;
+  uint32_t size;
+  uint32_t max;        /* from the type, or UINT32_MAX */
+  bool has_max;
+  void **elems;        /* FuncInst * or host pointer; NULL is ref.null */
+  atomic_int refcount;
+} Table;
+
+typedef struct GlobalInst {
+  GlobalType type;
+  WasmValue value;
+  atomic_int refcount;
+} GlobalInst;
+
+typedef struct Instance {
+  const Module *module;
+  struct ModuleRef *module_ref; /* keeps the module alive (API layer) */
+
+  /* Contract 1: the entry table, one per function index, imports included.
+   * Tier-up and mode switches publish new code here with an atomic store. */
+  FuncInst **funcs;
+  FuncInst *own_funcs; /* storage for the functions this module defines */
+
+  Memory **memories;
+  Table **tables;
+  GlobalInst **globals;
+
+  uint8_t *elem_dropped; /* one flag per element segment */
+  uint8_t *data_dropped; /* one flag per data segment */
+
+  /* Contract 6: set from any thread to stop the Wasm running in this
+   * instance at its next loop back-edge or function entry. */
+  atomic_int interrupt;
+
+  int running_mode;    /* RunningMode set for this instance, 0 for none */
+  uint32_t default_stack_size;
+
+  bool has_exception;
+  char exception[256]; /* "Exception: <message>" as the documented API shows it */
+
+  void *custom_data;
+  struct ExecEnv *singleton_env;
+
+  struct Instance **deps; /* instances we import from (held references) */
+  uint32_t num_deps;
+  atomic_int refcount;
+} Instance;
+
+typedef struct ExecEnv {
+  Instance *instance; /* the instance the env was created for */
+  Instance *current;  /* the instance whose code runs now (fault handler) */
+
+  /* The Wasm stack: frames and value slots of every tier that needs one.
+   * `top` is the first free byte; a nested host entry starts there. */
+  uint8_t *stack_base;
+  uint8_t *stack_limit;
+  uint8_t *stack_top;
+  uint32_t stack_size;
+
+  uint32_t native_depth;  /* nested host -> Wasm entries (C stack) */
+  TrapFrame *trap_frame;  /* innermost host entry */
+  TrapKind trap_kind;
+  char trap_message[200];
+
+  /* Optional budget, counted at loop back-edges and function entries
+   * (contract 6); negative means unlimited. */
+  int64_t fuel;
+
+  const HostFunc *current_host; /* the host function running now */
+  void *user_data;
+} ExecEnv;
+
+/* --- memories (memory.c) --- */
+/* Reserves 8 GiB with guard pages (or exactly what is needed when bounds are
+ * checked explicitly) and commits `pages`. */
+Memory *memory_new(uint32_t pages, uint32_t max_pages, bool has_max, char *err, uint32_t err_size);
+void memory_ref(Memory *m);
+void memory_unref(Memory *m);
+/* Returns the old page count, or -1 when the memory cannot grow. */
+int64_t memory_grow(Memory *m, uint32_t delta_pages);
+/* True when every address in [addr, addr + len) is inside the memory. */
+static inline bool memory_range_ok(const Memory *m, uint64_t addr, uint64_t len)
+{
+  return addr <= m->size && len <= m->size - addr;
+}
+/* Install the SIGSEGV/SIGBUS handler that turns guard-region faults into
+ * TRAP_MEMORY_OUT_OF_BOUNDS (once per process, chained to the previous one). */
+bool memory_install_fault_handler(void);
+
+/* --- tables and globals (table.c) --- */
+Table *table_new(uint8_t elem_type, uint32_t size, uint32_t max, bool has_max, void *init);
+void table_ref(Table *t);
+void table_unref(Table *t);
+int64_t table_grow(Table *t, uint32_t delta, void *init);
+GlobalInst *global_new(GlobalType type, WasmValue value);
+void global_ref(GlobalInst *g);
+void global_unref(GlobalInst *g);
+
+/* --- instances (instance.c) --- */
+
+/* What an import is bound to. */
+typedef struct ExternVal {
+  uint8_t kind; /* ExternKind */
+  union {
+    FuncInst *func;
+    Table *table;
+    Memory *memory;
+    GlobalInst *global;
+  } u;
+  Instance *owner; /* instance the value comes from, or NULL for the host */
+} ExternVal;
+
+/* Finds the value for one import; returns false when there is none (the
+ * instantiation then fails with "unknown import"). */
+typedef bool (*ImportResolver)(void *data, const Import *import, ExternVal *out);
+
+/* Links imports, creates memories, tables and globals, applies the active
+ * segments, runs the start function on `env_for_start` (or a temporary env).
+ * Returns NULL with an error message ("unknown import ...", "incompatible
+ * import type ...", "out of bounds table access", a trap from start, ...). */
+Instance *instance_new(const Module *m, ImportResolver resolve, void *resolve_data,
+                       uint32_t stack_size, char *err, uint32_t err_size);
+void instance_ref(Instance *inst);
+void instance_unref(Instance *inst);
+
+/* Evaluates a constant expression in an instance (globals already set). */
+WasmValue instance_eval_const(Instance *inst, const ConstExpr *e);
+
+/* --- execution (exec.c) --- */
+ExecEnv *exec_env_new(Instance *inst, uint32_t stack_size);
+void exec_env_free(ExecEnv *env);
+
+/* The host entry: runs f with its arguments in argv (one 64-bit slot per
+ * value; argv must have room for max(params, results) slots) and leaves the
+ * results there.  Returns false on a trap, whose message is then the
+ * exception of env->instance. */
+bool runtime_call(ExecEnv *env, FuncInst *f, uint64_t *argv);
+
+/* Calls a host function from Wasm code (any tier): argv as above.  A host
+ * function that sets an exception makes this trap. */
+void runtime_call_host(ExecEnv *env, FuncInst *f, uint64_t *argv);
+
+/* Polled by every tier at loop back-edges and function entries: traps when
+ * the instance is interrupted or the fuel runs out. */
+void runtime_check_interrupt(ExecEnv *env);
+
+/* Table operations shared by the tiers; each traps with the spec's kind. */
+void runtime_table_init(ExecEnv *env, Instance *inst, uint32_t table, uint32_t elem,
+                        uint32_t dst, uint32_t src, uint32_t n);
+void runtime_memory_init(ExecEnv *env, Instance *inst, uint32_t data, uint32_t dst,
+                         uint32_t src, uint32_t n);
+
+#endif

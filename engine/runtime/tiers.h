@@ -1,0 +1,38 @@
+/*
+ * tiers.h -- running modes: which exist in this build, how one is chosen, and
+ * how a call reaches the chosen tier.  Mode selection happens here and nowhere
+ * else.
+ *
+ * Priority (DESIGN.md): instance mode > runtime default > automatic
+ * (multi-tier if both JITs are built, else LLVM JIT, else Fast JIT, else the
+ * fast interpreter, else the classic one).
+ */
+#ifndef WP_TIERS_H
+#define WP_TIERS_H
+
+#include <stdbool.h>
+
+#include "runtime.h"
+
+/* Numbers as in wasm_export.h's RunningMode. */
+enum {
+  TIER_DEFAULT = 0,
+  TIER_INTERP = 1,
+  TIER_FAST_JIT = 2,
+  TIER_LLVM_JIT = 3,
+  TIER_MULTI_TIER_JIT = 4,
+  TIER_FAST_INTERP = 5,
+  TIER_COUNT
+};
+
+bool tier_is_supported(int mode);
+const char *tier_name(int mode);
+void tier_set_default(int mode);     /* 0 restores automatic */
+int tier_get_default(void);          /* 0 when automatic */
+int tier_automatic(void);            /* the automatic choice of this build */
+int tier_effective(const Instance *inst); /* what a call on inst runs in */
+
+/* Runs f in the tier chosen for the calling instance (inside a host entry). */
+void tier_call(ExecEnv *env, FuncInst *f, uint64_t *argv);
+
+#endif
