@@ -1,1 +1,236 @@
-/* placeholder: being written */
+/*
+ * wasmplug.c -- the command-line tool: load a module, pick a running mode,
+ * call an export or the program's entry point.
+ *
+ *   wasmplug [options] MODULE.wasm [ARGS...]
+ *   wasmplug --interp -f fib mod.wasm 25
+ *
+ * The flags follow the seed runtime's tool (iwasm) so its users feel at home.
+ * Everything runs through the public API in wasm_export.h, like any embedder.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wasm_export.h"
+
+static const char *program = "wasmplug";
+
+static void usage(FILE *out)
+{
+  fprintf(out,
+          "Usage: %s [OPTIONS] MODULE.wasm [ARGS...]\n"
+          "\n"
+          "Runs a WebAssembly module: the export named by -f with ARGS as its\n"
+          "numeric arguments (results are printed), or else the module's\n"
+          "entry point (_start or main).\n"
+          "\n"
+          "Running mode (default: the best this build has):\n"
+          "  --interp                  classic interpreter\n"
+          "  --fast-interp             fast interpreter\n"
+          "  --fast-jit                Fast JIT\n"
+          "  --llvm-jit                LLVM JIT\n"
+          "  --llvm-jit-opt-level=N    LLVM optimisation level, 0-3 (default 3)\n"
+          "  --multi-tier-jit          Fast JIT first, LLVM JIT tier-up\n"
+          "\n"
+          "Options:\n"
+          "  -f NAME, --function NAME  call the exported function NAME\n"
+          "  --stack-size=N            Wasm stack size in bytes (default 1 MiB)\n"
+          "  --list-modes              print the running modes of this build\n"
+          "  --version                 print the version\n"
+          "  -h, --help                print this help\n",
+          program);
+}
+
+struct mode_flag {
+  const char *flag;
+  const char *name;
+  RunningMode mode;
+};
+
+static const struct mode_flag mode_flags[] = {
+  {"--interp", "interp", Mode_Interp},
+  {"--fast-interp", "fast-interp", Mode_Fast_Interp},
+  {"--fast-jit", "fast-jit", Mode_Fast_JIT},
+  {"--llvm-jit", "llvm-jit", Mode_LLVM_JIT},
+  {"--multi-tier-jit", "multi-tier-jit", Mode_Multi_Tier_JIT},
+};
+
+#define N_MODE_FLAGS (sizeof mode_flags / sizeof mode_flags[0])
+
+static const char *mode_name(RunningMode mode)
+{
+  for (size_t i = 0; i < N_MODE_FLAGS; i++)
+    if (mode_flags[i].mode == mode)
+      return mode_flags[i].name;
+  return "unknown";
+}
+
+static bool parse_size(const char *s, uint32_t *out)
+{
+  char *end;
+  errno = 0;
+  unsigned long long v = strtoull(s, &end, 0);
+  if (errno || end == s)
+    return false;
+  if (*end == 'k' || *end == 'K')
+    v *= 1024, end++;
+  else if (*end == 'm' || *end == 'M')
+    v *= 1024 * 1024, end++;
+  if (*end || v > UINT32_MAX)
+    return false;
+  *out = (uint32_t)v;
+  return true;
+}
+
+static uint8_t *read_file(const char *path, uint32_t *size)
+{
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return NULL;
+  uint8_t *buf = NULL;
+  long len = -1;
+  if (fseek(f, 0, SEEK_END) == 0)
+    len = ftell(f);
+  if (len >= 0 && len <= (long)UINT32_MAX && fseek(f, 0, SEEK_SET) == 0) {
+    buf = malloc(len > 0 ? (size_t)len : 1);
+    if (buf && fread(buf, 1, (size_t)len, f) != (size_t)len) {
+      free(buf);
+      buf = NULL;
+    }
+  }
+  fclose(f);
+  if (buf)
+    *size = (uint32_t)len;
+  else
+    errno = errno ? errno : EIO;
+  return buf;
+}
+
+int main(int argc, char **argv)
+{
+  RunningMode mode = Mode_Default;
+  const char *function = NULL;
+  uint32_t stack_size = 0;
+  uint32_t opt_level = 3;
+  int i;
+
+  for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+    const char *arg = argv[i];
+    bool is_mode = false;
+    for (size_t m = 0; m < N_MODE_FLAGS; m++)
+      if (strcmp(arg, mode_flags[m].flag) == 0) {
+        mode = mode_flags[m].mode;
+        is_mode = true;
+      }
+    if (is_mode)
+      continue;
+    if (strcmp(arg, "-f") == 0 || strcmp(arg, "--function") == 0) {
+      if (++i >= argc) {
+        fprintf(stderr, "%s: %s needs a function name\n", program, arg);
+        return 2;
+      }
+      function = argv[i];
+    } else if (strncmp(arg, "--function=", 11) == 0) {
+      function = arg + 11;
+    } else if (strncmp(arg, "--stack-size=", 13) == 0) {
+      if (!parse_size(arg + 13, &stack_size) || stack_size == 0) {
+        fprintf(stderr, "%s: invalid stack size '%s'\n", program, arg + 13);
+        return 2;
+      }
+    } else if (strncmp(arg, "--llvm-jit-opt-level=", 21) == 0) {
+      char *end;
+      unsigned long v = strtoul(arg + 21, &end, 10);
+      if (end == arg + 21 || *end || v > 3) {
+        fprintf(stderr, "%s: invalid LLVM optimisation level '%s' (0-3)\n", program, arg + 21);
+        return 2;
+      }
+      opt_level = (uint32_t)v;
+    } else if (strcmp(arg, "--list-modes") == 0) {
+      for (size_t m = 0; m < N_MODE_FLAGS; m++)
+        printf("%-16s %s\n", mode_flags[m].name,
+               wasm_runtime_is_running_mode_supported(mode_flags[m].mode) ? "supported" : "not built");
+      return 0;
+    } else if (strcmp(arg, "--version") == 0) {
+      uint32_t major, minor, patch;
+      wasm_runtime_get_version(&major, &minor, &patch);
+      printf("wasmplug %u.%u.%u\n", major, minor, patch);
+      return 0;
+    } else if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+      usage(stdout);
+      return 0;
+    } else if (strcmp(arg, "--") == 0) {
+      i++;
+      break;
+    } else {
+      fprintf(stderr, "%s: unknown option '%s' (see --help)\n", program, arg);
+      return 2;
+    }
+  }
+  if (i >= argc) {
+    fprintf(stderr, "%s: no module given (see --help)\n", program);
+    return 2;
+  }
+  const char *path = argv[i++];
+  int app_argc = argc - i;
+  char **app_argv = argv + i;
+
+  if (mode != Mode_Default && !wasm_runtime_is_running_mode_supported(mode)) {
+    fprintf(stderr, "%s: running mode '%s' is not supported by this build\n", program,
+            mode_name(mode));
+    return 2;
+  }
+
+  RuntimeInitArgs init;
+  memset(&init, 0, sizeof init);
+  init.running_mode = mode;
+  init.llvm_jit_opt_level = opt_level;
+  if (!wasm_runtime_full_init(&init)) {
+    fprintf(stderr, "%s: cannot initialise the runtime\n", program);
+    return 1;
+  }
+
+  int status = 1;
+  char error[256];
+  wasm_module_t module = NULL;
+  wasm_module_inst_t inst = NULL;
+  uint32_t size;
+  uint8_t *bytes = read_file(path, &size);
+  if (!bytes) {
+    fprintf(stderr, "%s: cannot read %s: %s\n", program, path, strerror(errno));
+    goto out;
+  }
+  module = wasm_runtime_load(bytes, size, error, sizeof error);
+  if (!module) {
+    fprintf(stderr, "%s: cannot load %s: %s\n", program, path, error);
+    goto out;
+  }
+  inst = wasm_runtime_instantiate(module, stack_size, 0, error, sizeof error);
+  if (!inst) {
+    fprintf(stderr, "%s: cannot instantiate %s: %s\n", program, path, error);
+    goto out;
+  }
+
+  bool ok;
+  if (function)
+    ok = wasm_application_execute_func(inst, function, app_argc, app_argv);
+  else
+    ok = wasm_application_execute_main(inst, app_argc, app_argv);
+  const char *exception = wasm_runtime_get_exception(inst);
+  if (!ok || exception) {
+    fprintf(stderr, "%s: %s\n", program, exception ? exception : "call failed");
+    goto out;
+  }
+  status = 0;
+
+out:
+  if (inst)
+    wasm_runtime_deinstantiate(inst);
+  if (module)
+    wasm_runtime_unload(module);
+  free(bytes);
+  wasm_runtime_destroy();
+  return status;
+}

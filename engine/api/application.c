@@ -1,0 +1,214 @@
+/*
+ * application.c -- running a module the way a command-line user asks:
+ * wasm_application_execute_func (an export with arguments given as text,
+ * results printed) and wasm_application_execute_main (the entry point).
+ *
+ * Built on the public API only, like any embedder.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wasm_export.h"
+
+static bool fail(wasm_module_inst_t inst, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static bool fail(wasm_module_inst_t inst, const char *fmt, ...)
+{
+  char msg[200];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  wasm_runtime_set_exception(inst, msg);
+  return false;
+}
+
+static const char *kind_name(wasm_valkind_t kind)
+{
+  switch (kind) {
+  case WASM_I32: return "i32";
+  case WASM_I64: return "i64";
+  case WASM_F32: return "f32";
+  case WASM_F64: return "f64";
+  case WASM_V128: return "v128";
+  case WASM_EXTERNREF: return "externref";
+  case WASM_FUNCREF: return "funcref";
+  default: return "?";
+  }
+}
+
+/* Integers: decimal or 0x hex, signed or (up to the type's width) unsigned. */
+static bool parse_int(const char *s, unsigned bits, int64_t *out)
+{
+  char *end;
+  errno = 0;
+  if (s[0] == '-') {
+    long long v = strtoll(s, &end, 0);
+    if (errno || end == s || *end)
+      return false;
+    if (bits == 32 && v < INT32_MIN)
+      return false;
+    *out = v;
+    return true;
+  }
+  unsigned long long v = strtoull(s, &end, 0);
+  if (errno || end == s || *end)
+    return false;
+  if (bits == 32 && v > UINT32_MAX)
+    return false;
+  *out = (int64_t)v;
+  return true;
+}
+
+static bool parse_arg(const char *s, wasm_valkind_t kind, wasm_val_t *out)
+{
+  char *end;
+  int64_t i;
+  out->kind = kind;
+  switch (kind) {
+  case WASM_I32:
+    if (!parse_int(s, 32, &i))
+      return false;
+    out->of.i32 = (int32_t)(uint32_t)i;
+    return true;
+  case WASM_I64:
+    if (!parse_int(s, 64, &i))
+      return false;
+    out->of.i64 = i;
+    return true;
+  case WASM_F32:
+    errno = 0;
+    out->of.f32 = strtof(s, &end);
+    return end != s && !*end;
+  case WASM_F64:
+    errno = 0;
+    out->of.f64 = strtod(s, &end);
+    return end != s && !*end;
+  case WASM_EXTERNREF:
+  case WASM_FUNCREF:
+    out->of.foreign = 0;
+    return strcmp(s, "null") == 0;
+  default:
+    return false;
+  }
+}
+
+static void print_float(double v, int digits)
+{
+  if (isnan(v))
+    printf("%snan", signbit(v) ? "-" : "");
+  else if (isinf(v))
+    printf("%sinf", v < 0 ? "-" : "");
+  else
+    printf("%.*g", digits, v);
+}
+
+static void print_value(const wasm_val_t *v)
+{
+  switch (v->kind) {
+  case WASM_I32: printf("%" PRId32, v->of.i32); break;
+  case WASM_I64: printf("%" PRId64, v->of.i64); break;
+  case WASM_F32: print_float(v->of.f32, 9); break;
+  case WASM_F64: print_float(v->of.f64, 17); break;
+  case WASM_EXTERNREF:
+  case WASM_FUNCREF:
+    if (v->of.foreign)
+      printf("%s:0x%" PRIxPTR, kind_name(v->kind), v->of.foreign);
+    else
+      printf("null");
+    break;
+  default: printf("?"); break;
+  }
+}
+
+bool wasm_application_execute_func(wasm_module_inst_t inst, const char *name, int32_t argc,
+                                   char *argv[])
+{
+  if (!inst || !name || argc < 0 || (argc > 0 && !argv))
+    return false;
+  wasm_function_inst_t func = wasm_runtime_lookup_function(inst, name);
+  if (!func)
+    return fail(inst, "function '%s' is not exported", name);
+
+  uint32_t nparams = wasm_func_get_param_count(func, inst);
+  uint32_t nresults = wasm_func_get_result_count(func, inst);
+  if ((uint32_t)argc != nparams)
+    return fail(inst, "function '%s' takes %" PRIu32 " argument(s), %" PRId32 " given", name,
+                nparams, argc);
+
+  wasm_valkind_t *kinds = calloc(nparams + nresults + 1, sizeof *kinds);
+  wasm_val_t *vals = calloc(nparams + nresults + 1, sizeof *vals);
+  bool ok = false;
+  if (!kinds || !vals) {
+    fail(inst, "out of memory");
+    goto out;
+  }
+  wasm_func_get_param_types(func, inst, kinds);
+  for (uint32_t i = 0; i < nparams; i++)
+    if (!parse_arg(argv[i], kinds[i], &vals[i])) {
+      fail(inst, "invalid argument '%s' for parameter %" PRIu32 " (%s)", argv[i], i,
+           kind_name(kinds[i]));
+      goto out;
+    }
+
+  wasm_exec_env_t env = wasm_runtime_get_exec_env_singleton(inst);
+  if (!env) {
+    fail(inst, "cannot create an execution environment");
+    goto out;
+  }
+  wasm_val_t *results = vals + nparams;
+  if (!wasm_runtime_call_wasm_a(env, func, nresults, results, nparams, vals))
+    goto out;
+  for (uint32_t i = 0; i < nresults; i++) {
+    if (i)
+      putchar(' ');
+    print_value(&results[i]);
+  }
+  if (nresults)
+    putchar('\n');
+  fflush(stdout);
+  ok = true;
+out:
+  free(kinds);
+  free(vals);
+  return ok;
+}
+
+/* Without WASI (a later issue) the entry point is `_start` taking nothing,
+ * or `main` taking nothing or (argc, argv) with argv left empty. */
+bool wasm_application_execute_main(wasm_module_inst_t inst, int32_t argc, char *argv[])
+{
+  (void)argv;
+  if (!inst || argc < 0)
+    return false;
+  wasm_function_inst_t func = wasm_runtime_lookup_function(inst, "_start");
+  if (!func)
+    func = wasm_runtime_lookup_function(inst, "main");
+  if (!func)
+    func = wasm_runtime_lookup_function(inst, "__main_argc_argv");
+  if (!func)
+    return fail(inst, "the module exports no entry point (_start or main); use -f NAME");
+
+  uint32_t nparams = wasm_func_get_param_count(func, inst);
+  uint32_t nresults = wasm_func_get_result_count(func, inst);
+  wasm_valkind_t kinds[2];
+  if (nparams > 2 || nresults > 1)
+    return fail(inst, "the entry point has an unexpected type");
+  wasm_func_get_param_types(func, inst, kinds);
+  wasm_val_t args[2], result[1];
+  for (uint32_t i = 0; i < nparams; i++) {
+    if (kinds[i] != WASM_I32)
+      return fail(inst, "the entry point has an unexpected type");
+    args[i].kind = WASM_I32;
+    args[i].of.i32 = 0;
+  }
+  wasm_exec_env_t env = wasm_runtime_get_exec_env_singleton(inst);
+  if (!env)
+    return fail(inst, "cannot create an execution environment");
+  return wasm_runtime_call_wasm_a(env, func, nresults, result, nparams, args);
+}
