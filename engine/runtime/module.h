@@ -87,9 +87,13 @@ typedef struct ConstExpr {
   } u;
 } ConstExpr;
 
+/* Names are NUL-terminated for convenience, but a Wasm name may itself
+ * contain NUL bytes: the *_len fields give the real length (compare names
+ * with them, e.g. for duplicate exports). */
 typedef struct Import {
   char *module_name;
   char *field_name;
+  uint32_t module_name_len, field_name_len;
   uint8_t kind; /* ExternKind */
   union {
     uint32_t type_index; /* EXTERN_FUNC */
@@ -101,6 +105,7 @@ typedef struct Import {
 
 typedef struct Export {
   char *name;
+  uint32_t name_len;
   uint8_t kind; /* ExternKind */
   uint32_t index;
 } Export;
@@ -242,5 +247,7 @@ void module_free(Module *m);
 
 /* Index of the export named `name` of kind `kind`, or -1. */
 int32_t module_find_export(const Module *m, const char *name, uint8_t kind);
+/* The same for a name of `len` bytes that may contain NUL bytes. */
+int32_t module_find_export_len(const Module *m, const char *name, uint32_t len, uint8_t kind);
 
 #endif
