@@ -76,7 +76,8 @@ typedef struct Decoder {
 
 static bool fail_at(Reader *r, const uint8_t *at, const char *msg)
 {
-  return error_set(r->error, r->error_size, "%s at offset 0x%zx", msg, (size_t)(at - r->base));
+  error_set(r->error, r->error_size, "%s at offset 0x%zx", msg, (size_t)(at - r->base));
+  return false;
 }
 
 static size_t remaining(const Reader *r) { return (size_t)(r->end - r->p); }
@@ -101,7 +102,7 @@ static bool leb_fail(Reader *r, const uint8_t *start, unsigned bits, bool is_sig
   if (s == LEB_UNEXPECTED_END && r->end < r->limit) {
     const uint8_t *q = start;
     uint64_t u;
-    int64_t v;
+    int64_t v = 0;
     LebStatus again = is_signed ? leb_read_s(&q, r->limit, bits, &v) : leb_read_u(&q, r->limit, bits, &u);
     if (again == LEB_TOO_LONG || again == LEB_TOO_LARGE)
       s = again;
@@ -120,7 +121,7 @@ static bool read_uleb(Reader *r, unsigned bits, uint64_t *out)
 
 static bool read_u32(Reader *r, uint32_t *out)
 {
-  uint64_t v;
+  uint64_t v = 0;
   if (!read_uleb(r, 32, &v))
     return false;
   *out = (uint32_t)v;
@@ -139,7 +140,7 @@ static bool read_sleb(Reader *r, unsigned bits, int64_t *out)
  * single byte, which is how the rest of the module stores it. */
 static bool read_type_byte(Reader *r, uint8_t *out)
 {
-  int64_t v;
+  int64_t v = 0;
   if (!read_sleb(r, 7, &v))
     return false;
   *out = (uint8_t)(v & 0x7F);
@@ -164,7 +165,7 @@ static bool read_fixed(Reader *r, unsigned n, uint64_t *out)
 static bool read_zero_byte(Reader *r)
 {
   const uint8_t *at = r->p;
-  uint8_t b;
+  uint8_t b = 0;
   if (!read_byte(r, &b))
     return false;
   return b == 0 ? true : fail_at(r, at, "zero byte expected");
@@ -286,7 +287,7 @@ static bool read_reftype(Reader *r, uint8_t *out)
  * LEB messages for any other value. */
 static bool read_limits(Reader *r, Limits *out)
 {
-  uint64_t flags;
+  uint64_t flags = 0;
   if (!read_uleb(r, 1, &flags) || !read_u32(r, &out->min))
     return false;
   out->has_max = flags == 1;
@@ -304,7 +305,7 @@ static bool read_global_type(Reader *r, GlobalType *out)
   if (!read_valtype(r, &out->type))
     return false;
   const uint8_t *at = r->p;
-  uint8_t mut;
+  uint8_t mut = 0;
   if (!read_byte(r, &mut))
     return false;
   if (mut > 1)
@@ -320,7 +321,7 @@ static bool read_valtype_vec(Reader *r, const uint8_t **start, uint32_t *count)
     return false;
   *start = r->p;
   for (uint32_t i = 0; i < *count; i++) {
-    uint8_t t;
+    uint8_t t = 0;
     if (!read_valtype(r, &t))
       return false;
   }
@@ -330,7 +331,7 @@ static bool read_valtype_vec(Reader *r, const uint8_t **start, uint32_t *count)
 static bool read_func_type(Reader *r, FuncType *out)
 {
   const uint8_t *at = r->p;
-  uint8_t form;
+  uint8_t form = 0;
   if (!read_type_byte(r, &form))
     return false;
   if (form != 0x60)
@@ -367,10 +368,10 @@ static void declare_func(Module *m, uint32_t index)
  * reported before a misplaced one, as the spec's own decoder does. */
 static bool skip_immediates(Reader *r, uint8_t imm)
 {
-  uint32_t a, n;
-  int64_t s;
-  uint64_t v;
-  uint8_t t;
+  uint32_t a = 0, n = 0;
+  int64_t s = 0;
+  uint64_t v = 0;
+  uint8_t t = 0;
   switch ((ImmKind)imm) {
   case IMM_NONE:
     return true;
@@ -431,8 +432,8 @@ static bool is_const_opcode(uint8_t op)
 
 static bool read_const_immediate(Reader *r, uint8_t op, ConstExpr *e)
 {
-  int64_t s;
-  uint64_t v;
+  int64_t s = 0;
+  uint64_t v = 0;
   e->opcode = op;
   switch (op) {
   case OP_I32_CONST:
@@ -484,7 +485,7 @@ static bool scan_instructions(Reader *r, InstrScan *s)
   memset(s, 0, sizeof *s);
   for (;;) {
     const uint8_t *at = r->p;
-    uint8_t op;
+    uint8_t op = 0;
     if (!read_byte(r, &op))
       return false;
     if (op == OP_END) {
@@ -837,7 +838,7 @@ static bool decode_elem_segment(Module *m, Reader *r, ElemSegment *e)
         return false;
     } else {
       at = r->p;
-      uint8_t kind;
+      uint8_t kind = 0;
       if (!read_byte(r, &kind))
         return false;
       if (kind != 0x00)
@@ -903,7 +904,7 @@ static bool decode_function_body(Module *m, Reader *r, FuncDef *f)
   for (uint32_t g = 0; g < groups; g++) {
     const uint8_t *at = r->p;
     uint32_t n;
-    uint8_t t;
+    uint8_t t = 0;
     if (!read_u32(r, &n) || !read_valtype(r, &t))
       return false;
     total += n;
@@ -1027,7 +1028,7 @@ static void decode_name_section(Module *m, const CustomSection *c)
   int last_id = -1;
 
   while (r.p < r.end) {
-    uint8_t id;
+    uint8_t id = 0;
     uint32_t size;
     if (!read_byte(&r, &id) || !read_u32(&r, &size) || size > remaining(&r) || (int)id <= last_id)
       goto ignore;
