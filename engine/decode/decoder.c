@@ -13,6 +13,16 @@
  * The module is built in place: each count (num_types, num_imports, ...) says
  * how many entries are fully or partly built, arrays are zero-filled, so
  * module_free() is safe wherever decoding stops.
+ *
+ * Messages follow the spec's reference decoder, which reads a section's
+ * contents without stopping at its declared end and only then compares
+ * sizes.  Where that matters for what is reported (an integer, a name's
+ * length or a constant expression that runs past its section, a function
+ * body with no final `end`), we read on over the rest of the module too, to
+ * give the same message; everything else stays inside its window.
+ *
+ * Function bodies are only split here (locals, then code up to the final
+ * `end`); their instructions are decoded and checked by the validator.
  */
 #include "decoder.h"
 
