@@ -214,5 +214,13 @@ void runtime_table_init(ExecEnv *env, Instance *inst, uint32_t table, uint32_t e
                         uint32_t dst, uint32_t src, uint32_t n);
 void runtime_memory_init(ExecEnv *env, Instance *inst, uint32_t data, uint32_t dst,
                          uint32_t src, uint32_t n);
+/* The rest of the bulk operations (bulk.c): every range is checked before
+ * anything is written; n == 0 at the very end of a memory or table is fine. */
+void runtime_memory_copy(ExecEnv *env, Memory *dst_mem, Memory *src_mem, uint32_t dst,
+                         uint32_t src, uint32_t n);
+void runtime_memory_fill(ExecEnv *env, Memory *m, uint32_t dst, uint8_t value, uint32_t n);
+void runtime_table_copy(ExecEnv *env, Table *dst_table, Table *src_table, uint32_t dst,
+                        uint32_t src, uint32_t n);
+void runtime_table_fill(ExecEnv *env, Table *t, uint32_t dst, void *value, uint32_t n);
 
 #endif
