@@ -5,6 +5,7 @@
 
 #include "decode/decoder.h"
 #include "text/text.h"
+#include "text/wast.h"
 
 #define HEADER 0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00
 
@@ -267,6 +268,68 @@ static void test_decodes(void)
   free(bytes);
 }
 
+static void test_wast(void)
+{
+  static const char script[] =
+    "(module $m (func (export \"f\") (param f32) (result f32) (local.get 0)))\n"
+    "(register \"M\" $m)\n"
+    "(assert_return (invoke $m \"f\" (f32.const nan:0x1)) (f32.const nan:arithmetic))\n"
+    "(assert_return (invoke \"g\" (ref.extern 7) (ref.null func))\n"
+    "  (v128.const f32x4 nan:canonical 1 -0 inf) (ref.func))\n"
+    "(assert_malformed (module quote \"(func i32.konst 0)\") \"unknown operator\")\n"
+    "(assert_trap (invoke \"t\") \"unreachable\")\n"
+    "(assert_invalid (module binary \"\\00asm\" \"\\01\\00\\00\\00\") \"x\")\n"
+    "(get \"glob\")\n";
+  char error[256];
+  WastScript *w = wast_parse(script, strlen(script), error, sizeof error);
+  if (!w)
+    g_error("wast_parse: %s", error);
+  g_assert_cmpuint(w->num_commands, ==, 8);
+  WastCommand *c = w->commands;
+  g_assert_cmpint(c[0].kind, ==, WAST_MODULE);
+  g_assert_cmpstr(c[0].module.name, ==, "$m");
+  g_assert_nonnull(c[0].module.bytes);
+  g_assert_cmpuint(c[0].module.size, >, 8);
+  g_assert_cmpint(c[1].kind, ==, WAST_REGISTER);
+  g_assert_cmpstr(c[1].register_name, ==, "M");
+  g_assert_cmpstr(c[1].register_module, ==, "$m");
+  g_assert_cmpint(c[2].kind, ==, WAST_ASSERT_RETURN);
+  g_assert_cmpuint(c[2].line, ==, 3);
+  g_assert_cmpstr(c[2].action.module, ==, "$m");
+  g_assert_cmpuint(c[2].action.num_args, ==, 1);
+  g_assert_cmphex(c[2].action.args[0].u.f32, ==, 0x7F800001);
+  g_assert_cmpint(c[2].expected[0].kind, ==, WAST_VALUE_NAN_ARITHMETIC);
+  g_assert_null(c[3].action.module);
+  g_assert_cmpint(c[3].action.args[0].kind, ==, WAST_VALUE_REF_EXTERN);
+  g_assert_cmpuint(c[3].action.args[0].u.ref_extern, ==, 7);
+  g_assert_cmpint(c[3].action.args[1].kind, ==, WAST_VALUE_REF_NULL);
+  g_assert_cmpuint(c[3].action.args[1].type, ==, 0x70);
+  g_assert_cmpuint(c[3].num_expected, ==, 2);
+  g_assert_cmpuint(c[3].expected[0].type, ==, 0x7B);
+  g_assert_cmpint(c[3].expected[0].lane_kinds[0], ==, WAST_VALUE_NAN_CANONICAL);
+  g_assert_cmpint(c[3].expected[0].lane_kinds[1], ==, WAST_VALUE_EXACT);
+  g_assert_cmphex(c[3].expected[0].u.v128[7], ==, 0x3F); /* 1.0f = 0x3F800000 */
+  g_assert_cmphex(c[3].expected[0].u.v128[11], ==, 0x80); /* -0 */
+  g_assert_cmpint(c[3].expected[1].kind, ==, WAST_VALUE_REF_FUNC);
+  g_assert_cmpint(c[4].kind, ==, WAST_ASSERT_MALFORMED);
+  g_assert_null(c[4].module.bytes);
+  g_assert_true(g_str_has_prefix(c[4].module.error, "1:7: unknown operator"));
+  g_assert_cmpstr(c[4].message, ==, "unknown operator");
+  g_assert_cmpint(c[5].kind, ==, WAST_ASSERT_TRAP);
+  g_assert_false(c[5].has_module);
+  g_assert_cmpstr(c[5].action.name, ==, "t");
+  g_assert_cmpint(c[6].kind, ==, WAST_ASSERT_INVALID);
+  g_assert_true(c[6].module.is_binary);
+  g_assert_cmpuint(c[6].module.size, ==, 8);
+  g_assert_cmpint(c[7].kind, ==, WAST_ACTION);
+  g_assert_true(c[7].action.is_get);
+  wast_free(w);
+
+  static const char unclosed[] = "(assert_return (invoke \"f\") (i32.const 1)";
+  g_assert_null(wast_parse(unclosed, strlen(unclosed), error, sizeof error));
+  g_assert_true(g_str_has_prefix(error, "1:1: unclosed parenthesis"));
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
@@ -282,5 +345,6 @@ int main(int argc, char **argv)
   g_test_add_func("/text/module/binary-quote", test_binary_and_quote);
   g_test_add_func("/text/errors", test_errors);
   g_test_add_func("/text/decode", test_decodes);
+  g_test_add_func("/text/wast/commands", test_wast);
   return g_test_run();
 }
