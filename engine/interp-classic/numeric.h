@@ -151,10 +151,21 @@ static inline uint64_t f64_copysign_bits(uint64_t a, uint64_t b)
   return (a & 0x7FFFFFFFFFFFFFFFull) | (b & 0x8000000000000000ull);
 }
 
-/* nearest rounds half to even: rint under the default rounding mode, which
- * the engine never changes. */
-static inline float f32_nearest(float a) { return rintf(a); }
-static inline double f64_nearest(double a) { return rint(a); }
+/* ceil, floor, trunc and nearest: libm returns a signalling NaN unchanged,
+ * but Wasm wants an arithmetic (quiet) NaN, which x + x makes.  nearest
+ * rounds half to even: rint under the default rounding mode, which the
+ * engine never changes. */
+#define WP_ROUND(name, FT, fn)                                           \
+  static inline FT name(FT a) { return isnan(a) ? a + a : fn(a); }
+WP_ROUND(f32_ceil, float, ceilf)
+WP_ROUND(f32_floor, float, floorf)
+WP_ROUND(f32_trunc, float, truncf)
+WP_ROUND(f32_nearest, float, rintf)
+WP_ROUND(f64_ceil, double, ceil)
+WP_ROUND(f64_floor, double, floor)
+WP_ROUND(f64_trunc, double, trunc)
+WP_ROUND(f64_nearest, double, rint)
+#undef WP_ROUND
 
 /* --- float to integer --- */
 
