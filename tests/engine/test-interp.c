@@ -1,0 +1,573 @@
+/*
+ * test-interp.c -- the classic interpreter through the internal API:
+ * decode_module + validate_module + instance_new + exec_env_new +
+ * runtime_call, with every instance set to Mode_Interp.
+ *
+ * Modules are tests/wat/interp-*.wat, built to .wasm by meson.
+ */
+#include <glib.h>
+#include <math.h>
+#include <string.h>
+
+#include "decode/decoder.h"
+#include "runtime/runtime.h"
+#include "runtime/tiers.h"
+#include "validate/validator.h"
+
+typedef struct Loaded {
+  Module *module;
+  Instance *inst;
+  ExecEnv *env;
+} Loaded;
+
+static Loaded *load_with(const char *name, ImportResolver resolve, void *data)
+{
+  g_autofree char *path = g_build_filename(g_getenv("WP_TEST_WASM_DIR"), name, NULL);
+  g_autofree char *bytes = NULL;
+  gsize size = 0;
+  g_autoptr(GError) error = NULL;
+  char err[256] = "";
+
+  g_assert_true(g_file_get_contents(path, &bytes, &size, &error));
+  g_assert_no_error(error);
+
+  Loaded *l = g_new0(Loaded, 1);
+  l->module = decode_module((const uint8_t *)bytes, size, err, sizeof err);
+  g_assert_nonnull(l->module);
+  g_assert_true(validate_module(l->module, err, sizeof err));
+  l->inst = instance_new(l->module, resolve, data, DEFAULT_WASM_STACK_SIZE, err, sizeof err);
+  if (!l->inst)
+    g_error("instance_new(%s): %s", name, err);
+  l->inst->running_mode = TIER_INTERP;
+  l->env = exec_env_new(l->inst, DEFAULT_WASM_STACK_SIZE);
+  g_assert_nonnull(l->env);
+  return l;
+}
+
+static Loaded *load(const char *name) { return load_with(name, NULL, NULL); }
+
+static void unload(Loaded *l)
+{
+  exec_env_free(l->env);
+  instance_unref(l->inst);
+  module_free(l->module);
+  g_free(l);
+}
+
+static FuncInst *export_func(Loaded *l, const char *name)
+{
+  int32_t e = module_find_export(l->module, name, EXTERN_FUNC);
+  if (e < 0)
+    g_error("no export %s", name);
+  return l->inst->funcs[l->module->exports[e].index];
+}
+
+/* Calls an export; argv has room for 4 slots of arguments and results. */
+static gboolean invoke(Loaded *l, const char *name, uint64_t *argv)
+{
+  return runtime_call(l->env, export_func(l, name), argv);
+}
+
+static void assert_trap_(Loaded *l, const char *name, uint64_t *argv, TrapKind kind)
+{
+  g_autofree char *want = g_strdup_printf("Exception: %s", trap_message(kind));
+  if (invoke(l, name, argv))
+    g_error("%s: no trap, expected \"%s\"", name, trap_message(kind));
+  g_assert_true(l->inst->has_exception);
+  g_assert_cmpstr(l->inst->exception, ==, want);
+  l->inst->has_exception = false;
+  l->inst->exception[0] = '\0';
+}
+
+#define assert_trap(l, name, kind, ...)                                        \
+  do {                                                                         \
+    uint64_t argv_[4] = {__VA_ARGS__};                                         \
+    assert_trap_((l), (name), argv_, (kind));                                  \
+  } while (0)
+
+/* Runs an export on up to three arguments, returns its first result. */
+static uint64_t run(Loaded *l, const char *name, uint64_t a, uint64_t b, uint64_t c)
+{
+  uint64_t argv[4] = {a, b, c, 0};
+  if (!invoke(l, name, argv))
+    g_error("%s trapped: %s", name, l->inst->exception);
+  return argv[0];
+}
+#define run0(l, n) run((l), (n), 0, 0, 0)
+#define run1(l, n, a) run((l), (n), (a), 0, 0)
+#define run2(l, n, a, b) run((l), (n), (a), (b), 0)
+
+static uint64_t f32_arg(float f)
+{
+  uint32_t u;
+  memcpy(&u, &f, 4);
+  return u;
+}
+static uint64_t f64_arg(double d)
+{
+  uint64_t u;
+  memcpy(&u, &d, 8);
+  return u;
+}
+static float f32_res(uint64_t v)
+{
+  uint32_t u = (uint32_t)v;
+  float f;
+  memcpy(&f, &u, 4);
+  return f;
+}
+static double f64_res(uint64_t v)
+{
+  double d;
+  memcpy(&d, &v, 8);
+  return d;
+}
+#define I32(x) ((uint64_t)(uint32_t)(int32_t)(x))
+#define R32(v) ((int32_t)(uint32_t)(v))
+
+/* --- numeric --- */
+
+static void test_int_division(void)
+{
+  Loaded *l = load("interp-numeric.wasm");
+  g_assert_cmpint(R32(run2(l, "i32.div_s", I32(-7), I32(2))), ==, -3);
+  g_assert_cmpint(R32(run2(l, "i32.rem_s", I32(-7), I32(2))), ==, -1);
+  g_assert_cmpuint(run2(l, "i32.div_u", I32(-7), 2), ==, 0x7FFFFFFCu);
+  g_assert_cmpuint(run2(l, "i32.rem_u", I32(-7), 2), ==, 1);
+  /* INT_MIN rem -1 is 0, not a trap */
+  g_assert_cmpint(R32(run2(l, "i32.rem_s", I32(INT32_MIN), I32(-1))), ==, 0);
+  g_assert_cmpint((int64_t)run2(l, "i64.rem_s", (uint64_t)INT64_MIN, (uint64_t)-1), ==, 0);
+  g_assert_cmpint((int64_t)run2(l, "i64.div_s", (uint64_t)INT64_MIN, 2), ==, INT64_MIN / 2);
+  g_assert_cmpuint(run2(l, "i64.div_u", UINT64_MAX, 3), ==, UINT64_MAX / 3);
+
+  assert_trap(l, "i32.div_s", TRAP_INTEGER_DIVIDE_BY_ZERO, 1, 0);
+  assert_trap(l, "i32.div_u", TRAP_INTEGER_DIVIDE_BY_ZERO, 1, 0);
+  assert_trap(l, "i32.rem_s", TRAP_INTEGER_DIVIDE_BY_ZERO, 1, 0);
+  assert_trap(l, "i32.rem_u", TRAP_INTEGER_DIVIDE_BY_ZERO, 1, 0);
+  assert_trap(l, "i64.div_s", TRAP_INTEGER_DIVIDE_BY_ZERO, 1, 0);
+  assert_trap(l, "i64.div_u", TRAP_INTEGER_DIVIDE_BY_ZERO, 1, 0);
+  assert_trap(l, "i64.rem_s", TRAP_INTEGER_DIVIDE_BY_ZERO, 1, 0);
+  assert_trap(l, "i64.rem_u", TRAP_INTEGER_DIVIDE_BY_ZERO, 1, 0);
+  assert_trap(l, "i32.div_s", TRAP_INTEGER_OVERFLOW, I32(INT32_MIN), I32(-1));
+  assert_trap(l, "i64.div_s", TRAP_INTEGER_OVERFLOW, (uint64_t)INT64_MIN, (uint64_t)-1);
+  unload(l);
+}
+
+static void test_int_bits(void)
+{
+  Loaded *l = load("interp-numeric.wasm");
+  /* shift counts are taken modulo the width */
+  g_assert_cmpuint(run2(l, "i32.shl", 1, 33), ==, 2);
+  g_assert_cmpint(R32(run2(l, "i32.shr_s", I32(-16), 2)), ==, -4);
+  g_assert_cmpint(R32(run2(l, "i32.shr_s", I32(INT32_MIN), 31)), ==, -1);
+  g_assert_cmpint((int64_t)run2(l, "i64.shr_s", (uint64_t)INT64_MIN, 65), ==, INT64_MIN / 2);
+  g_assert_cmpuint(run2(l, "i32.rotl", 0x80000001u, 1), ==, 3);
+  g_assert_cmpuint(run2(l, "i32.rotl", 0x12345678u, 32), ==, 0x12345678u);
+  g_assert_cmpuint(run2(l, "i32.rotr", 1, 1), ==, 0x80000000u);
+  g_assert_cmpuint(run2(l, "i64.rotl", 0x8000000000000000ull, 65), ==, 1);
+  g_assert_cmpuint(run1(l, "i32.clz", 0), ==, 32);
+  g_assert_cmpuint(run1(l, "i32.ctz", 0), ==, 32);
+  g_assert_cmpuint(run1(l, "i32.clz", 1), ==, 31);
+  g_assert_cmpuint(run1(l, "i64.clz", 0), ==, 64);
+  g_assert_cmpuint(run1(l, "i64.ctz", 0x100), ==, 8);
+  g_assert_cmpuint(run1(l, "i32.popcnt", 0xF0F0F0F0u), ==, 16);
+  g_assert_cmpint(R32(run1(l, "i32.extend8_s", 0x180)), ==, -128);
+  g_assert_cmpint((int64_t)run1(l, "i64.extend32_s", 0x80000000u), ==, INT32_MIN);
+  g_assert_cmpint((int64_t)run1(l, "i64.extend_i32_s", I32(-5)), ==, -5);
+  g_assert_cmpuint(run1(l, "i64.extend_i32_u", I32(-5)), ==, 0xFFFFFFFBu);
+  g_assert_cmpuint(run1(l, "i32.wrap_i64", 0x123456789ull), ==, 0x23456789u);
+  g_assert_cmpuint(run2(l, "i32.lt_s", I32(-1), 0), ==, 1);
+  g_assert_cmpuint(run2(l, "i32.lt_u", I32(-1), 0), ==, 0);
+  g_assert_cmpuint(run2(l, "i64.lt_s", (uint64_t)-1, 0), ==, 1);
+  unload(l);
+}
+
+static void test_float_to_int(void)
+{
+  Loaded *l = load("interp-numeric.wasm");
+  /* exact edges of the accepted ranges */
+  g_assert_cmpint(R32(run1(l, "i32.trunc_f32_s", f32_arg(-2147483648.0f))), ==, INT32_MIN);
+  g_assert_cmpint(R32(run1(l, "i32.trunc_f32_s", f32_arg(-1.9f))), ==, -1);
+  g_assert_cmpint(R32(run1(l, "i32.trunc_f64_s", f64_arg(-2147483648.9))), ==, INT32_MIN);
+  g_assert_cmpint(R32(run1(l, "i32.trunc_f64_s", f64_arg(2147483647.9))), ==, INT32_MAX);
+  g_assert_cmpuint(run1(l, "i32.trunc_f32_u", f32_arg(-0.9f)), ==, 0);
+  g_assert_cmpuint(run1(l, "i32.trunc_f64_u", f64_arg(4294967295.9)), ==, 0xFFFFFFFFu);
+  g_assert_cmpint((int64_t)run1(l, "i64.trunc_f64_s", f64_arg(-9223372036854775808.0)), ==, INT64_MIN);
+  g_assert_cmpuint(run1(l, "i64.trunc_f64_u", f64_arg(18446744073709549568.0)), ==,
+                   18446744073709549568ull);
+
+  assert_trap(l, "i32.trunc_f32_s", TRAP_INTEGER_OVERFLOW, f32_arg(2147483648.0f));
+  assert_trap(l, "i32.trunc_f32_s", TRAP_INTEGER_OVERFLOW, f32_arg(-2147483904.0f));
+  assert_trap(l, "i32.trunc_f32_s", TRAP_INVALID_CONVERSION, f32_arg(NAN));
+  assert_trap(l, "i32.trunc_f32_u", TRAP_INTEGER_OVERFLOW, f32_arg(-1.0f));
+  assert_trap(l, "i32.trunc_f32_u", TRAP_INTEGER_OVERFLOW, f32_arg(INFINITY));
+  assert_trap(l, "i32.trunc_f64_s", TRAP_INTEGER_OVERFLOW, f64_arg(-2147483649.0));
+  assert_trap(l, "i32.trunc_f64_s", TRAP_INTEGER_OVERFLOW, f64_arg(2147483648.0));
+  assert_trap(l, "i32.trunc_f64_u", TRAP_INTEGER_OVERFLOW, f64_arg(4294967296.0));
+  assert_trap(l, "i32.trunc_f64_u", TRAP_INVALID_CONVERSION, f64_arg(-NAN));
+  assert_trap(l, "i64.trunc_f32_s", TRAP_INTEGER_OVERFLOW, f32_arg(9223372036854775808.0f));
+  assert_trap(l, "i64.trunc_f64_s", TRAP_INTEGER_OVERFLOW, f64_arg(9223372036854775808.0));
+  assert_trap(l, "i64.trunc_f64_u", TRAP_INTEGER_OVERFLOW, f64_arg(18446744073709551616.0));
+  assert_trap(l, "i64.trunc_f64_u", TRAP_INVALID_CONVERSION, f64_arg(NAN));
+
+  /* saturating forms clamp instead, NaN is 0 */
+  g_assert_cmpint(R32(run1(l, "i32.trunc_sat_f32_s", f32_arg(3e9f))), ==, INT32_MAX);
+  g_assert_cmpint(R32(run1(l, "i32.trunc_sat_f32_s", f32_arg(-3e9f))), ==, INT32_MIN);
+  g_assert_cmpint(R32(run1(l, "i32.trunc_sat_f32_s", f32_arg(NAN))), ==, 0);
+  g_assert_cmpuint(run1(l, "i32.trunc_sat_f64_u", f64_arg(-5.0)), ==, 0);
+  g_assert_cmpuint(run1(l, "i32.trunc_sat_f64_u", f64_arg(1e10)), ==, 0xFFFFFFFFu);
+  g_assert_cmpint((int64_t)run1(l, "i64.trunc_sat_f64_s", f64_arg(-INFINITY)), ==, INT64_MIN);
+  g_assert_cmpuint(run1(l, "i64.trunc_sat_f32_u", f32_arg(INFINITY)), ==, UINT64_MAX);
+  g_assert_cmpuint(run1(l, "i64.trunc_sat_f32_u", f32_arg(-NAN)), ==, 0);
+  unload(l);
+}
+
+static void test_int_to_float(void)
+{
+  Loaded *l = load("interp-numeric.wasm");
+  /* u64 -> f32 rounds once: 2^63 + 2^39 + 1 is above the halfway point, a
+   * conversion through f64 would land on the tie and round down to 2^63 */
+  g_assert_cmpfloat(f32_res(run1(l, "f32.convert_i64_u", 0x8000008000000001ull)), ==,
+                    9223373136366403584.0f);
+  g_assert_cmpfloat(f32_res(run1(l, "f32.convert_i64_u", UINT64_MAX)), ==, 18446744073709551616.0f);
+  g_assert_cmpfloat(f64_res(run1(l, "f64.convert_i64_u", UINT64_MAX)), ==, 18446744073709551616.0);
+  /* 2^53 + 1 ties to even */
+  g_assert_cmpfloat(f64_res(run1(l, "f64.convert_i64_u", 9007199254740993ull)), ==, 9007199254740992.0);
+  g_assert_cmpfloat(f32_res(run1(l, "f32.convert_i32_u", 0xFFFFFFFFu)), ==, 4294967296.0f);
+  g_assert_cmpfloat(f32_res(run1(l, "f32.demote_f64", f64_arg(1e300))), ==, INFINITY);
+  g_assert_cmpfloat(f64_res(run1(l, "f64.promote_f32", f32_arg(0.1f))), ==, (double)0.1f);
+  unload(l);
+}
+
+static void test_float_ops(void)
+{
+  Loaded *l = load("interp-numeric.wasm");
+  /* min/max see -0 below +0 and return NaN for any NaN operand */
+  g_assert_cmphex(run2(l, "f32.min", f32_arg(0.0f), f32_arg(-0.0f)), ==, 0x80000000u);
+  g_assert_cmphex(run2(l, "f32.max", f32_arg(-0.0f), f32_arg(0.0f)), ==, 0);
+  g_assert_cmphex(run2(l, "f64.min", f64_arg(-0.0), f64_arg(0.0)), ==, 0x8000000000000000ull);
+  g_assert_cmphex(run2(l, "f64.max", f64_arg(0.0), f64_arg(-0.0)), ==, 0);
+  g_assert_true(isnan(f32_res(run2(l, "f32.min", f32_arg(1.0f), f32_arg(NAN)))));
+  g_assert_true(isnan(f32_res(run2(l, "f32.max", f32_arg(NAN), f32_arg(INFINITY)))));
+  g_assert_true(isnan(f64_res(run2(l, "f64.min", f64_arg(-INFINITY), f64_arg(NAN)))));
+  g_assert_cmpfloat(f64_res(run2(l, "f64.max", f64_arg(-1.0), f64_arg(2.0))), ==, 2.0);
+
+  /* nearest rounds half to even, and keeps the sign of zero */
+  g_assert_cmpfloat(f32_res(run1(l, "f32.nearest", f32_arg(2.5f))), ==, 2.0f);
+  g_assert_cmpfloat(f32_res(run1(l, "f32.nearest", f32_arg(3.5f))), ==, 4.0f);
+  g_assert_cmphex(run1(l, "f32.nearest", f32_arg(-0.5f)), ==, 0x80000000u);
+  g_assert_cmpfloat(f64_res(run1(l, "f64.nearest", f64_arg(-4.5))), ==, -4.0);
+  g_assert_cmphex(run1(l, "f64.trunc", f64_arg(-0.7)), ==, 0x8000000000000000ull);
+  g_assert_cmpfloat(f64_res(run1(l, "f64.ceil", f64_arg(-1.5))), ==, -1.0);
+  g_assert_cmpfloat(f64_res(run1(l, "f64.floor", f64_arg(-1.5))), ==, -2.0);
+
+  /* sign operations keep NaN payloads bit for bit */
+  g_assert_cmphex(run1(l, "f32.neg", 0x7FA00001u), ==, 0xFFA00001u);
+  g_assert_cmphex(run1(l, "f32.abs", 0xFFA00001u), ==, 0x7FA00001u);
+  g_assert_cmphex(run1(l, "f64.neg", 0x7FF0000000000001ull), ==, 0xFFF0000000000001ull);
+  g_assert_cmphex(run2(l, "f32.copysign", 0x7FC00000u, 0x80000000u), ==, 0xFFC00000u);
+  g_assert_cmphex(run2(l, "f64.copysign", f64_arg(-2.0), f64_arg(0.0)), ==, f64_arg(2.0));
+  g_assert_cmphex(run0(l, "nan-payload"), ==, 0xFFA00001u);
+  g_assert_cmphex(run1(l, "f32.reinterpret_i32", 0x7F800001u), ==, 0x7F800001u);
+  g_assert_cmphex(run1(l, "i64.reinterpret_f64", 0xFFF8000000000123ull), ==, 0xFFF8000000000123ull);
+
+  /* comparisons with NaN */
+  g_assert_cmpuint(run2(l, "f32.eq", f32_arg(NAN), f32_arg(NAN)), ==, 0);
+  g_assert_cmpuint(run2(l, "f32.eq", f32_arg(0.0f), f32_arg(-0.0f)), ==, 1);
+  g_assert_cmpuint(run2(l, "f64.ne", f64_arg(NAN), f64_arg(NAN)), ==, 1);
+  unload(l);
+}
+
+/* --- control --- */
+
+static void test_control_blocks(void)
+{
+  Loaded *l = load("interp-control.wasm");
+  uint64_t argv[4] = {1};
+  g_assert_true(invoke(l, "block-multi", argv));
+  g_assert_cmpuint(argv[0], ==, 7);
+  g_assert_cmpuint(argv[1], ==, 8);
+  argv[0] = 0;
+  g_assert_true(invoke(l, "block-multi", argv));
+  g_assert_cmpuint(argv[0], ==, 1);
+  g_assert_cmpuint(argv[1], ==, 2);
+
+  g_assert_cmpint(R32(run2(l, "block-params", 10, 3)), ==, 7);
+  g_assert_cmpuint(run1(l, "loop-sum", 100), ==, 5050);
+  g_assert_cmpuint(run1(l, "loop-sum", 0), ==, 0);
+  g_assert_cmpuint(run1(l, "br-table", 0), ==, 100);
+  g_assert_cmpuint(run1(l, "br-table", 1), ==, 101);
+  g_assert_cmpuint(run1(l, "br-table", 2), ==, 102);
+  g_assert_cmpuint(run1(l, "br-table", 3), ==, 5999);
+  g_assert_cmpuint(run1(l, "br-table", 0xFFFFFFFFu), ==, 5999);
+  g_assert_cmpuint(run1(l, "if-else", 0), ==, 0);
+  g_assert_cmpuint(run1(l, "if-else", 3), ==, 31);
+  g_assert_cmpuint(run1(l, "if-else", 11), ==, 2);
+  g_assert_cmpuint(run1(l, "loop-params", 10), ==, 55);
+  g_assert_cmpuint(run1(l, "loop-params", 90), ==, 2880067194370816120ull);
+  g_assert_cmpuint(run((l), "select", 1, 11, 22), ==, 11);
+  g_assert_cmpuint(run((l), "select", 0, 11, 22), ==, 22);
+  g_assert_cmpfloat(f64_res(run1(l, "select-t", 0)), ==, -2.5);
+  g_assert_cmpfloat(f64_res(run1(l, "select-t", 5)), ==, 1.5);
+  g_assert_cmpuint(run0(l, "br-deep"), ==, 42);
+  /* twice: the second call must see zeroed locals again */
+  g_assert_cmpuint(run1(l, "locals-zero", 5), ==, 5);
+  g_assert_cmpuint(run1(l, "locals-zero", 6), ==, 6);
+  unload(l);
+}
+
+static void test_control_multi_value(void)
+{
+  Loaded *l = load("interp-control.wasm");
+  uint64_t argv[4] = {0};
+  g_assert_true(invoke(l, "return-multi", argv));
+  g_assert_cmpuint(argv[0], ==, 1);
+  g_assert_cmpuint(argv[1], ==, 2);
+  g_assert_cmpuint(argv[2], ==, 3);
+  uint64_t sw[4] = {9, 10};
+  g_assert_true(invoke(l, "swap", sw));
+  g_assert_cmpuint(sw[0], ==, 10);
+  g_assert_cmpuint(sw[1], ==, 9);
+  g_assert_cmpuint(run0(l, "call-multi"), ==, 6);
+  unload(l);
+}
+
+/* --- calls and traps --- */
+
+static void test_calls_indirect(void)
+{
+  Loaded *l = load("interp-calls.wasm");
+  g_assert_cmpuint(run1(l, "fac", 10), ==, 3628800);
+  g_assert_cmpuint(run2(l, "call-indirect", 0, 5), ==, 120); /* $fac */
+  g_assert_cmpuint(run2(l, "call-indirect", 1, 5), ==, 5);   /* $id */
+  g_assert_cmpuint(run1(l, "call-indirect-v", 2), ==, 7);    /* $seven */
+  assert_trap(l, "call-indirect", TRAP_UNDEFINED_ELEMENT, 4, 0);
+  assert_trap(l, "call-indirect", TRAP_UNDEFINED_ELEMENT, 0xFFFFFFFFu, 0);
+  assert_trap(l, "call-indirect", TRAP_UNINITIALIZED_ELEMENT, 3, 0);
+  assert_trap(l, "call-indirect", TRAP_INDIRECT_CALL_TYPE_MISMATCH, 2, 0);
+  assert_trap(l, "call-indirect-v", TRAP_INDIRECT_CALL_TYPE_MISMATCH, 0);
+  assert_trap(l, "unreachable", TRAP_UNREACHABLE, 0);
+  /* the instance stays usable after traps */
+  g_assert_cmpuint(run1(l, "fac", 5), ==, 120);
+  unload(l);
+}
+
+static void test_memory(void)
+{
+  Loaded *l = load("interp-calls.wasm");
+  g_assert_cmpuint(run1(l, "load", 65532), ==, 0);
+  assert_trap(l, "load", TRAP_MEMORY_OUT_OF_BOUNDS, 65533);
+  assert_trap(l, "load", TRAP_MEMORY_OUT_OF_BOUNDS, 0xFFFFFFFFu);
+  /* address + offset is computed in 64 bits: no wrap to 0 */
+  assert_trap(l, "load-offset", TRAP_MEMORY_OUT_OF_BOUNDS, 1);
+  /* a store that does not fit writes nothing */
+  assert_trap(l, "store64", TRAP_MEMORY_OUT_OF_BOUNDS, 65529, UINT64_MAX);
+  g_assert_cmpuint(run1(l, "load8", 65535), ==, 0);
+  run2(l, "store64", 65528, 0x0102030405060708ull);
+  g_assert_cmpuint(run1(l, "load8", 65535), ==, 1);
+
+  /* grow up to the maximum (2 pages), then -1 */
+  g_assert_cmpuint(run0(l, "size"), ==, 1);
+  g_assert_cmpuint(run1(l, "grow", 1), ==, 1);
+  g_assert_cmpuint(run0(l, "size"), ==, 2);
+  g_assert_cmpint(R32(run1(l, "grow", 1)), ==, -1);
+  g_assert_cmpuint(run1(l, "load", 65536), ==, 0);
+  assert_trap(l, "load", TRAP_MEMORY_OUT_OF_BOUNDS, 131069);
+  unload(l);
+}
+
+static void test_bulk_memory(void)
+{
+  Loaded *l = load("interp-calls.wasm");
+  run((l), "fill", 100, 0xAB, 3);
+  g_assert_cmpuint(run1(l, "load8", 102), ==, 0xAB);
+  g_assert_cmpuint(run1(l, "load8", 103), ==, 0);
+  /* out of bounds: nothing is written, even the part that fits */
+  assert_trap(l, "fill", TRAP_MEMORY_OUT_OF_BOUNDS, 65535, 0xCD, 2);
+  g_assert_cmpuint(run1(l, "load8", 65535), ==, 0);
+  run((l), "fill", 65536, 0, 0); /* empty at the very end is fine */
+  assert_trap(l, "fill", TRAP_MEMORY_OUT_OF_BOUNDS, 65537, 0, 0);
+
+  /* overlapping copy */
+  run((l), "copy", 101, 100, 3);
+  g_assert_cmpuint(run1(l, "load8", 103), ==, 0xAB);
+  assert_trap(l, "copy", TRAP_MEMORY_OUT_OF_BOUNDS, 0, 65535, 2);
+  assert_trap(l, "copy", TRAP_MEMORY_OUT_OF_BOUNDS, 65535, 0, 2);
+
+  run((l), "init", 200, 1, 4); /* "ello" */
+  g_assert_cmpuint(run1(l, "load", 200), ==, 0x6F6C6C65u);
+  assert_trap(l, "init", TRAP_MEMORY_OUT_OF_BOUNDS, 0, 3, 3);
+  assert_trap(l, "init", TRAP_MEMORY_OUT_OF_BOUNDS, 65535, 0, 2);
+  /* a dropped segment has size 0 */
+  run0(l, "data-drop");
+  run((l), "init", 0, 0, 0);
+  assert_trap(l, "init", TRAP_MEMORY_OUT_OF_BOUNDS, 0, 0, 1);
+  unload(l);
+}
+
+static void test_tables(void)
+{
+  Loaded *l = load("interp-calls.wasm");
+  g_assert_cmpuint(run1(l, "table-get-null", 0), ==, 0);
+  g_assert_cmpuint(run1(l, "table-get-null", 3), ==, 1);
+  assert_trap(l, "table-get-null", TRAP_TABLE_OUT_OF_BOUNDS, 4);
+  assert_trap(l, "table-set-null", TRAP_TABLE_OUT_OF_BOUNDS, 4);
+
+  /* passive segment ($id, null, $fac) into slots 1..3 */
+  run((l), "table-init", 1, 0, 3);
+  g_assert_cmpuint(run2(l, "call-indirect", 1, 9), ==, 9);
+  assert_trap(l, "call-indirect", TRAP_UNINITIALIZED_ELEMENT, 2, 0);
+  g_assert_cmpuint(run2(l, "call-indirect", 3, 4), ==, 24);
+  assert_trap(l, "table-init", TRAP_TABLE_OUT_OF_BOUNDS, 2, 0, 3);
+  assert_trap(l, "table-init", TRAP_TABLE_OUT_OF_BOUNDS, 0, 1, 3);
+  run0(l, "elem-drop");
+  run((l), "table-init", 0, 0, 0);
+  assert_trap(l, "table-init", TRAP_TABLE_OUT_OF_BOUNDS, 0, 0, 1);
+
+  /* [fac id null fac]: copy slot 3 into slot 2, then null slot 0 and fill
+   * slots 0 and 1 from slot 2 */
+  run((l), "table-copy", 2, 3, 1);
+  g_assert_cmpuint(run2(l, "call-indirect", 2, 3), ==, 6);
+  assert_trap(l, "table-copy", TRAP_TABLE_OUT_OF_BOUNDS, 3, 0, 2);
+  run2(l, "table-set-null", 0, 0);
+  run2(l, "table-fill", 0, 2); /* slots 0 and 1 := slot 2 ($fac) */
+  g_assert_cmpuint(run2(l, "call-indirect", 1, 3), ==, 6);
+  assert_trap(l, "table-fill", TRAP_TABLE_OUT_OF_BOUNDS, 3, 2);
+
+  g_assert_cmpuint(run0(l, "table-size"), ==, 4);
+  g_assert_cmpuint(run1(l, "table-grow", 2), ==, 4);
+  g_assert_cmpuint(run0(l, "table-size"), ==, 6);
+  g_assert_cmpuint(run1(l, "table-get-null", 5), ==, 1);
+  assert_trap(l, "call-indirect", TRAP_UNINITIALIZED_ELEMENT, 5, 0);
+  assert_trap(l, "call-indirect", TRAP_UNDEFINED_ELEMENT, 6, 0);
+  unload(l);
+}
+
+/* --- the stack (contract 5) --- */
+
+/* With the default 1 MiB Wasm stack, $depth's frames (one param slot, the
+ * frame header and the one value below the call's argument) allow about
+ * 21,000 levels; 20,000 must work. */
+#define SUPPORTED_DEPTH 20000
+
+static void test_stack_deep(void)
+{
+  Loaded *l = load("interp-calls.wasm");
+  g_assert_cmpuint(l->env->stack_size, ==, DEFAULT_WASM_STACK_SIZE);
+  g_assert_cmpuint(run1(l, "depth", SUPPORTED_DEPTH), ==, SUPPORTED_DEPTH);
+  g_assert_cmpuint(run1(l, "depth", 10000), ==, 10000);
+  unload(l);
+}
+
+static void test_stack_exhausted(void)
+{
+  Loaded *l = load("interp-calls.wasm");
+  uint8_t *top = l->env->stack_top;
+  assert_trap(l, "forever", TRAP_STACK_EXHAUSTED, 0);
+  g_assert_cmpuint(run0(l, "get-g"), >, SUPPORTED_DEPTH);
+  assert_trap(l, "depth", TRAP_STACK_EXHAUSTED, 1000000);
+  /* the stack is whole again and the instance works */
+  g_assert_true(l->env->stack_top == top);
+  g_assert_cmpuint(run1(l, "depth", SUPPORTED_DEPTH), ==, SUPPORTED_DEPTH);
+  g_assert_cmpuint(run1(l, "fac", 6), ==, 720);
+  unload(l);
+}
+
+/* --- contract 6 --- */
+
+static void test_interrupt(void)
+{
+  Loaded *l = load("interp-calls.wasm");
+  atomic_store(&l->inst->interrupt, 1);
+  assert_trap(l, "spin", TRAP_TERMINATED, 0);
+  atomic_store(&l->inst->interrupt, 0);
+
+  l->env->fuel = 1000;
+  assert_trap(l, "spin", TRAP_FUEL_EXHAUSTED, 0);
+  l->env->fuel = 1000;
+  g_assert_cmpuint(run1(l, "fac", 5), ==, 120);
+  l->env->fuel = -1;
+  g_assert_cmpuint(run1(l, "fac", 3), ==, 6);
+  unload(l);
+}
+
+/* --- two instances --- */
+
+static void host_twice(ExecEnv *env, uint64_t *args)
+{
+  args[0] = (uint32_t)(2 * (uint32_t)args[0]);
+}
+
+static uint8_t twice_types[] = {VAL_I32, VAL_I32};
+static HostFunc twice_host = {
+  .module_name = "host",
+  .field_name = "twice",
+  .func_ptr = (void *)host_twice,
+  .signature = "(i)i",
+  .raw = true,
+  .type = {1, 1, twice_types},
+};
+static FuncInst twice_func = {.type = &twice_host.type, .host = &twice_host};
+
+static bool resolve_a(void *data, const Import *import, ExternVal *out)
+{
+  if (strcmp(import->module_name, "host") || strcmp(import->field_name, "twice"))
+    return false;
+  out->kind = EXTERN_FUNC;
+  out->u.func = &twice_func;
+  out->owner = NULL;
+  return true;
+}
+
+static bool resolve_b(void *data, const Import *import, ExternVal *out)
+{
+  Loaded *a = data;
+  int32_t e = module_find_export(a->module, import->field_name, EXTERN_FUNC);
+  if (strcmp(import->module_name, "a") || e < 0)
+    return false;
+  out->kind = EXTERN_FUNC;
+  out->u.func = a->inst->funcs[a->module->exports[e].index];
+  out->owner = a->inst;
+  return true;
+}
+
+static void test_two_instances(void)
+{
+  Loaded *a = load_with("interp-link-a.wasm", resolve_a, NULL);
+  Loaded *b = load_with("interp-link-b.wasm", resolve_b, a);
+  /* B's 7, A's 42 through A's code, then B's 7 again */
+  g_assert_cmpuint(run0(b, "mix"), ==, 7 + 4200 + 70000);
+  g_assert_cmpuint(run0(b, "indirect"), ==, 42);
+  g_assert_cmpuint(run0(a, "read0"), ==, 42);
+  int32_t count = module_find_export(a->module, "count", EXTERN_GLOBAL);
+  g_assert_cmpint(a->inst->globals[a->module->exports[count].index]->value.i32, ==, 3);
+  /* B -> A -> host */
+  g_assert_cmpuint(run2(b, "add-twice", 1, 5), ==, 11);
+  /* a trap in A's code called from B unwinds to B's host entry */
+  g_assert_cmpuint(run2(b, "div", 9, 3), ==, 3);
+  assert_trap(b, "div", TRAP_INTEGER_DIVIDE_BY_ZERO, 1, 0);
+  g_assert_cmpuint(run0(b, "mix"), ==, 7 + 4200 + 70000);
+  unload(b);
+  unload(a);
+}
+
+int main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/interp/numeric/int-division", test_int_division);
+  g_test_add_func("/interp/numeric/int-bits", test_int_bits);
+  g_test_add_func("/interp/numeric/float-to-int", test_float_to_int);
+  g_test_add_func("/interp/numeric/int-to-float", test_int_to_float);
+  g_test_add_func("/interp/numeric/float-ops", test_float_ops);
+  g_test_add_func("/interp/control/blocks", test_control_blocks);
+  g_test_add_func("/interp/control/multi-value", test_control_multi_value);
+  g_test_add_func("/interp/calls/indirect", test_calls_indirect);
+  g_test_add_func("/interp/memory/access", test_memory);
+  g_test_add_func("/interp/memory/bulk", test_bulk_memory);
+  g_test_add_func("/interp/tables", test_tables);
+  g_test_add_func("/interp/stack/deep", test_stack_deep);
+  g_test_add_func("/interp/stack/exhausted", test_stack_exhausted);
+  g_test_add_func("/interp/interrupt", test_interrupt);
+  g_test_add_func("/interp/link/two-instances", test_two_instances);
+  return g_test_run();
+}

@@ -1,0 +1,86 @@
+;; Control flow through the side table: blocks, loops, if/else, br_table,
+;; multi-value blocks and functions, select, locals.
+(module
+  (type $two (func (result i32 i64)))
+  (func $swap (export "swap") (param i32 i64) (result i64 i32)
+    (local.get 1) (local.get 0))
+  ;; a multi-value block carrying its results out through br
+  (func (export "block-multi") (param i32) (result i32 i64)
+    (block $b (type $two)
+      (i32.const 7) (i64.const 8)
+      (br_if $b (local.get 0))
+      (drop) (drop)
+      (i32.const 1) (i64.const 2)))
+  ;; block with parameters
+  (func (export "block-params") (param i32 i32) (result i32)
+    (local.get 0) (local.get 1)
+    (block (param i32 i32) (result i32) (i32.sub)))
+  ;; sum 1..n with a loop, a back-edge every iteration
+  (func (export "loop-sum") (param i32) (result i32) (local $acc i32)
+    (block $done
+      (loop $again
+        (br_if $done (i32.eqz (local.get 0)))
+        (local.set $acc (i32.add (local.get $acc) (local.get 0)))
+        (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+        (br $again)))
+    (local.get $acc))
+  ;; br_table: 0 -> 100, 1 -> 101, 2 -> 102, anything else -> 5999; the
+  ;; values pushed inside the block must be cut back to the label's height,
+  ;; the 5000 below it kept
+  (func (export "br-table") (param i32) (result i32)
+    (i32.const 5000)
+    (block $default (result i32)
+      (block $two (result i32)
+        (block $one (result i32)
+          (block $zero (result i32)
+            (i32.const 1) (i32.const 2) (drop) (drop)
+            (i32.const 0) (local.get 0)
+            (br_table $zero $one $two $default))
+          (i32.const 100) (i32.add) (return))
+        (i32.const 101) (i32.add) (return))
+      (i32.const 102) (i32.add) (return))
+    (drop) (i32.const 999) (i32.add))
+  ;; if/else with results, nested, and an if without else
+  (func (export "if-else") (param i32) (result i32) (local $r i32)
+    (if (i32.eq (local.get 0) (i32.const 3)) (then (local.set $r (i32.const 30))))
+    (if (result i32) (local.get 0)
+      (then (if (result i32) (i32.gt_u (local.get 0) (i32.const 10))
+              (then (i32.const 2)) (else (i32.const 1))))
+      (else (i32.const 0)))
+    (local.get $r) (i32.add))
+  ;; a loop with a multi-value parameter: fib through (a, b) pairs
+  (func (export "loop-params") (param $n i32) (result i64)
+    (i64.const 0) (i64.const 1)
+    (loop $l (param i64 i64) (result i64 i64)
+      (if (param i64 i64) (result i64 i64) (i32.eqz (local.get $n))
+        (then (return (drop)))
+        (else
+          (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+          (call $fibstep)
+          (br $l))))
+    (drop))
+  (func $fibstep (param i64 i64) (result i64 i64)
+    (local.get 1) (i64.add (local.get 0) (local.get 1)))
+  ;; select, typed select, and br out of nested blocks carrying a value
+  (func (export "select") (param i32 i64 i64) (result i64)
+    (select (local.get 1) (local.get 2) (local.get 0)))
+  (func (export "select-t") (param i32) (result f64)
+    (select (result f64) (f64.const 1.5) (f64.const -2.5) (local.get 0)))
+  (func (export "br-deep") (result i32)
+    (block $out (result i32)
+      (block (block (block (br $out (i32.const 42)))))
+      (i32.const 0)))
+  ;; locals start at zero in every call, params keep their values
+  (func (export "locals-zero") (param i32) (result i32)
+    (local i32 i64 f32 f64)
+    (local.get 1)
+    (i32.wrap_i64 (local.get 2)) (i32.add)
+    (i32.trunc_f32_s (local.get 3)) (i32.add)
+    (i32.trunc_f64_s (local.get 4)) (i32.add)
+    (local.set 1 (i32.const 99))
+    (local.get 0) (i32.add))
+  (func (export "return-multi") (result i32 i32 i32)
+    (i32.const 1) (i32.const 2) (i32.const 3) (return) )
+  (func (export "call-multi") (result i64)
+    (call $swap (i32.const 5) (i64.const 6)) (drop))
+)
