@@ -39,6 +39,7 @@ static void read_module(TextContext *c, SExpr *list, WastModule *out)
   Cursor cur = cursor_of(list, 1);
   const Token *id = cursor_id(&cur);
   out->name = id_text(c, id);
+  out->line = list->tok.line;
   SExpr *form = cursor_peek(&cur);
   out->is_binary = form && sexpr_is_atom(form, "binary");
   out->is_quote = form && sexpr_is_atom(form, "quote");

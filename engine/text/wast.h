@@ -68,6 +68,7 @@ typedef struct WastModule {
   size_t size;
   const char *error;     /* text-format error of a malformed module */
   bool is_binary, is_quote;
+  uint32_t line;         /* of the (module ...) itself */
 } WastModule;
 
 typedef struct WastCommand {

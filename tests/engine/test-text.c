@@ -40,10 +40,10 @@ static void check_error(const char *src, const char *position, const char *words
   size_t size;
   uint8_t *bytes = wat_to_binary(src, strlen(src), &size, error, sizeof error);
   if (bytes)
-    g_error("%s was accepted", src);
+    g_error("%.60s was accepted", src);
   g_autofree char *prefix = g_strdup_printf("%s: %s", position, words);
   if (!g_str_has_prefix(error, prefix))
-    g_error("%s: got \"%s\", want \"%s...\"", src, error, prefix);
+    g_error("%.60s: got \"%s\", want \"%s...\"", src, error, prefix);
 }
 
 /* A type section with one [] -> [] type, a function section with one
@@ -244,6 +244,13 @@ static void test_errors(void)
   check_error("(module (data \"a\"\"b\"))", "1:15", "unknown operator");
   check_error("(module (func (param $x i32) (call_indirect (param $y i32))))", "1:52", "unexpected token");
   check_error("(module (func (i32.const 0) (local.get)))", "1:39", "unexpected token");
+
+  /* hostile nesting is refused, not a stack overflow */
+  GString *deep = g_string_new("(func ");
+  for (int i = 0; i < 100000; i++)
+    g_string_append(deep, "(block ");
+  check_error(deep->str, "1:14000", "nesting too deep");
+  g_string_free(deep, TRUE);
 }
 
 /* The one loading path: what the text parser writes, the decoder reads. */
