@@ -303,11 +303,7 @@ static void parse_list(Lexer *l, ItemStack *scratch, SExpr *list)
 SExpr *sexpr_parse(TextContext *c, const char *src, size_t len, uint32_t *count)
 {
   Lexer l = {.c = c, .p = src, .end = src + len, .line = 1, .line_start = src};
-  ItemStack scratch = {0};
-  SExpr top = {.is_list = true, .tok = {.line = 1, .col = 1}};
-  uint32_t n = 0;
-  SExpr *items = NULL;
-  ItemStack out = {0};
+  ItemStack scratch = {0}, out = {0};
   for (;;) {
     Token t = next_token(&l);
     if (t.kind == TOKEN_EOF)
@@ -321,11 +317,8 @@ SExpr *sexpr_parse(TextContext *c, const char *src, size_t len, uint32_t *count)
     }
     push_item(c, &out, &e);
   }
-  (void)top;
-  items = out.items;
-  n = out.count;
-  *count = n;
-  return items ? items : text_alloc(c, sizeof(SExpr));
+  *count = out.count;
+  return out.items ? out.items : text_alloc(c, sizeof(SExpr));
 }
 
 /* ---- strings ---- */

@@ -273,13 +273,13 @@ typedef struct Collect {
   const char *defined; /* first kind defined, for "import after ..." */
 } Collect;
 
-static const char *field_keyword(TextContext *c, SExpr *field)
+/* A field is a list that starts with a keyword. */
+static void check_field(TextContext *c, SExpr *field)
 {
   if (!field->is_list)
     text_unexpected(c, field);
   if (field->count == 0 || field->items[0].is_list || field->items[0].tok.kind != TOKEN_KEYWORD)
     text_unexpected(c, field->count ? &field->items[0] : field);
-  return NULL;
 }
 
 /* Skips (export ...) abbreviations; returns the (import ...) list if one
@@ -319,7 +319,7 @@ static void define_type(WatModule *m, SExpr *field)
 
 static void collect_field(WatModule *m, Collect *st, SExpr *field)
 {
-  field_keyword(m->c, field);
+  check_field(m->c, field);
   const Token *kw = &field->items[0].tok;
   Cursor cur = cursor_of(field, 1);
   const Token *id = cursor_id(&cur);
