@@ -205,6 +205,21 @@ bool runtime_call(ExecEnv *env, FuncInst *f, uint64_t *argv);
  * function that sets an exception makes this trap. */
 void runtime_call_host(ExecEnv *env, FuncInst *f, uint64_t *argv);
 
+/* Calls the registered native h (native.c): argv as above, one 64-bit slot
+ * per parameter, results written back from slot 0.  Converts and checks the
+ * '*', '~' and '$' arguments against the calling instance's memory and sets
+ * env->current_host around the call.  Returns false when a pointer is bad or
+ * the native set an exception; the exception of the calling instance
+ * (env->current, else env->instance) then says why, and runtime_call_host
+ * turns it into a trap. */
+bool native_invoke(ExecEnv *env, const HostFunc *h, uint64_t *argv);
+
+/* The API layer's reference on a module (api/wasm_export.c).  When
+ * instance_unref frees an instance whose module_ref is set, it calls this
+ * last, so an instance keeps its module alive after wasm_runtime_unload. */
+struct ModuleRef;
+void module_ref_release(struct ModuleRef *ref);
+
 /* Polled by every tier at loop back-edges and function entries: traps when
  * the instance is interrupted or the fuel runs out. */
 void runtime_check_interrupt(ExecEnv *env);
