@@ -439,8 +439,8 @@ static bool pop_ctrl(CodeValidator *v, CtrlFrame *out)
   if (!pop_vals(v, c->results, c->num_results))
     return false;
   if (v->num_vals != c->height)
-    return fail(v, v->in->at, "type mismatch in %s (%u values left on the stack)", v->in->info->name,
-                v->num_vals - c->height);
+    return fail(v, v->in->at, "type mismatch in %s (%u more value%s than the block's results)",
+                v->in->info->name, v->num_vals - c->height, v->num_vals - c->height == 1 ? "" : "s");
   *out = *c;
   v->num_ctrls--;
   return true;
@@ -932,8 +932,8 @@ static bool check_instr(CodeValidator *v, const Instr *in)
         return false;
       uint32_t natural = natural_alignment(in->op);
       if (in->a > natural)
-        return fail(v, in->at, "alignment must not be larger than natural (%s: 2**%u > %u)", in->info->name,
-                    in->a, 1u << natural);
+        return fail(v, in->at, "alignment must not be larger than natural in %s (2**%u bytes, natural %u)",
+                    in->info->name, in->a, 1u << natural);
     }
     break;
   }
