@@ -59,6 +59,10 @@ typedef struct Memory {
   uint32_t max_pages;  /* from the type, or WASM_MAX_PAGES */
   bool has_max;
   size_t reserved;     /* address space reserved from base (guard included) */
+  bool guarded;        /* the 8 GiB reservation is in place: a tier may skip
+                          bounds checks and let the fault handler trap;
+                          false when explicit checks are needed (build option,
+                          32-bit host, or the reservation failed) */
   atomic_int refcount;
 } Memory;
 
@@ -194,6 +198,9 @@ WasmValue instance_eval_const(Instance *inst, const ConstExpr *e);
 /* --- execution (exec.c) --- */
 ExecEnv *exec_env_new(Instance *inst, uint32_t stack_size);
 void exec_env_free(ExecEnv *env);
+/* The exec env running Wasm on this thread (innermost runtime_call), or NULL;
+ * read by the fault handler. */
+ExecEnv *exec_env_running(void);
 
 /* The host entry: runs f with its arguments in argv (one 64-bit slot per
  * value; argv must have room for max(params, results) slots) and leaves the
