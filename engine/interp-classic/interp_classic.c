@@ -179,15 +179,19 @@ static inline size_t frame_slots(const FuncDef *def)
 
 /* --- linear memory (contract 4) ---
  * The effective address is base + u32 address + u32 offset, at most
- * 2^33 - 2 bytes past the base: inside the guard region when bounds are not
- * checked (the fault handler makes the trap), checked against the current
- * size otherwise. */
+ * 2^33 - 2 bytes past the base: inside the guard region of a guarded memory
+ * (the fault handler makes the trap), checked against the current size
+ * otherwise.  A guard-page build still meets unguarded memories (the
+ * reservation can fail), hence the flag; it is constant per instance, so the
+ * branch predicts perfectly. */
 #if WP_BOUNDS_CHECKS
 #define CHECK_MEMORY(ea, n)                                                    \
   if (UNLIKELY((ea) + (n) > mem->size))                                        \
   trap_raise(env, TRAP_MEMORY_OUT_OF_BOUNDS)
 #else
-#define CHECK_MEMORY(ea, n) ((void)0)
+#define CHECK_MEMORY(ea, n)                                                    \
+  if (UNLIKELY(mem_unguarded) && (ea) + (n) > mem->size)                       \
+  trap_raise(env, TRAP_MEMORY_OUT_OF_BOUNDS)
 #endif
 
 #define LOAD(T, n, set)                                                        \
@@ -229,6 +233,7 @@ static inline size_t frame_slots(const FuncDef *def)
     env->current = inst;                                                       \
     mem = inst->module->num_memories ? inst->memories[0] : NULL;               \
     mem_base = mem ? mem->base : NULL;                                         \
+    mem_unguarded = mem && !mem->guarded;                                      \
     globals = inst->globals;                                                   \
     tables = inst->tables;                                                     \
   } while (0)
@@ -282,6 +287,8 @@ void interp_classic_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
   Instance *inst = NULL;
   Memory *mem = NULL;
   uint8_t *mem_base = NULL;
+  bool mem_unguarded = false; /* only read without WP_BOUNDS_CHECKS */
+  (void)mem_unguarded;
   GlobalInst **globals = NULL;
   Table **tables = NULL;
 
