@@ -177,7 +177,7 @@ static void test_version_help(void)
   g_assert_cmpint(r.status, ==, 0);
   g_assert_nonnull(strstr(r.out, "--multi-tier-jit"));
   run_clear(&r);
-  r = run(NULL);
+  r = run("--", NULL); /* no module at all */
   g_assert_cmpint(r.status, ==, 2);
   run_clear(&r);
 }
