@@ -576,8 +576,8 @@ WASM_RUNTIME_API_EXTERN bool wasm_runtime_register_natives(const char *module_na
                                                            uint32_t n_native_symbols);
 
 /* The same for raw natives: void f(wasm_exec_env_t env, uint64_t *args),
- * one 64-bit slot per parameter (pointers stay Wasm addresses), the result
- * written to args[0]. */
+ * one 64-bit slot per parameter (the '*' and '$' ones checked as above and
+ * already converted to native pointers), the result written to args[0]. */
 WASM_RUNTIME_API_EXTERN bool wasm_runtime_register_natives_raw(const char *module_name,
                                                                NativeSymbol *native_symbols,
                                                                uint32_t n_native_symbols);

@@ -1,0 +1,56 @@
+;; The embedding API tests' main module (tests/engine/test-api.c): one export
+;; per value type, traps, an endless loop, a memory with a string and a bump
+;; allocator, globals and a table.
+(module
+  (memory (export "memory") 1 4)
+  (data (i32.const 16) "hello\00")
+
+  (global (export "counter") (mut i32) (i32.const 7))
+  (global (export "big") i64 (i64.const 0x123456789))
+
+  (table (export "tab") 3 funcref)
+  (elem (i32.const 0) $add $fib)
+
+  (func $add (export "add") (param i32 i32) (result i32)
+    (i32.add (local.get 0) (local.get 1)))
+  (func (export "add64") (param i64 i64) (result i64)
+    (i64.add (local.get 0) (local.get 1)))
+  (func (export "mulf") (param f32 f32) (result f32)
+    (f32.mul (local.get 0) (local.get 1)))
+  (func (export "divd") (param f64 f64) (result f64)
+    (f64.div (local.get 0) (local.get 1)))
+  ;; mixed cells: i32, i64, f64 -> i64
+  (func (export "mix") (param i32 i64 f64) (result i64)
+    (i64.add (i64.extend_i32_s (local.get 0))
+             (i64.add (local.get 1) (i64.trunc_f64_s (local.get 2)))))
+  (func (export "swap") (param i32 i64) (result i64 i32)
+    (local.get 1) (local.get 0))
+  (func (export "div_s") (param i32 i32) (result i32)
+    (i32.div_s (local.get 0) (local.get 1)))
+  (func (export "ref_id") (param externref) (result externref)
+    (local.get 0))
+  (func (export "trap") (unreachable))
+  (func (export "spin")
+    (loop $l (br $l)))
+  (func $fib (export "fib") (param i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
+      (then (local.get 0))
+      (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                     (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
+  (func (export "counter_inc") (result i32)
+    (global.set 0 (i32.add (global.get 0) (i32.const 1)))
+    (global.get 0))
+
+  ;; A bump allocator from 1024 up; malloc(0xdead) fails (returns 0).
+  (global $next (mut i32) (i32.const 1024))
+  (global $frees (export "frees") (mut i32) (i32.const 0))
+  (func (export "malloc") (param i32) (result i32)
+    (local $p i32)
+    (if (i32.eq (local.get 0) (i32.const 0xdead)) (then (return (i32.const 0))))
+    (local.set $p (global.get $next))
+    (global.set $next (i32.and (i32.add (i32.add (local.get $p) (local.get 0)) (i32.const 7))
+                               (i32.const -8)))
+    (local.get $p))
+  (func (export "free") (param i32)
+    (global.set $frees (i32.add (global.get $frees) (i32.const 1))))
+)
