@@ -1212,6 +1212,6 @@ int main(int argc, char **argv)
   g_test_add_func("/api/link/cycle", test_link_cycle);
   g_test_add_func("/api/link/mismatch", test_link_mismatch);
   /* last: it runs in a subprocess and a failure ends the run */
-  g_test_add_func("/api/natives/raw-pointers", test_natives_raw_pointers);
+  g_test_add_func("/api/raw-natives/pointers", test_natives_raw_pointers);
   return g_test_run();
 }
