@@ -72,6 +72,11 @@ typedef struct Table {
   uint32_t max;        /* from the type, or UINT32_MAX */
   bool has_max;
   void **elems;        /* FuncInst * or host pointer; NULL is ref.null */
+  /* Failed instances whose functions their instantiation had already stored
+   * here (an imported table): the spec keeps those entries callable, so the
+   * table keeps the instances alive (instance.c, adopt_by_tables). */
+  struct Instance **holds;
+  uint32_t num_holds;
   atomic_int refcount;
 } Table;
 
@@ -161,6 +166,8 @@ Table *table_new(uint8_t elem_type, uint32_t size, uint32_t max, bool has_max, v
 void table_ref(Table *t);
 void table_unref(Table *t);
 int64_t table_grow(Table *t, uint32_t delta, void *init);
+/* Makes t hold a reference on inst until t is freed (see Table.holds). */
+bool table_hold_instance(Table *t, struct Instance *inst);
 GlobalInst *global_new(GlobalType type, WasmValue value);
 void global_ref(GlobalInst *g);
 void global_unref(GlobalInst *g);
