@@ -113,7 +113,11 @@ void text_fail_at(TextContext *c, const SExpr *e, const char *fmt, ...)
 
 void text_unexpected(TextContext *c, const SExpr *e)
 {
-  if (!e->is_list && (e->tok.kind == TOKEN_KEYWORD || e->tok.kind == TOKEN_RESERVED))
+  if (!e->is_list && e->tok.kind == TOKEN_RESERVED)
+    text_fail_at(c, e, "unknown operator");
+  if (!e->is_list && e->tok.kind == TOKEN_KEYWORD && !text_keyword_known(&e->tok))
+    text_fail_at(c, e, "unknown operator %.*s", (int)(e->tok.len > 40 ? 40 : e->tok.len), e->tok.text);
+  if (!e->is_list && e->tok.kind == TOKEN_KEYWORD)
     text_fail_at(c, e, "unexpected token \"%.*s\"", (int)(e->tok.len > 40 ? 40 : e->tok.len), e->tok.text);
   text_fail_at(c, e, "unexpected token");
 }
@@ -166,7 +170,7 @@ static void skip_space(Lexer *l)
     } else if (ch == ' ' || ch == '\t' || ch == '\r') {
       l->p++;
     } else if (ch == ';' && l->p + 1 < l->end && l->p[1] == ';') {
-      while (l->p < l->end && *l->p != '\n')
+      while (l->p < l->end && *l->p != '\n' && *l->p != '\r')
         l->p++;
     } else if (ch == '(' && l->p + 1 < l->end && l->p[1] == ';') {
       /* block comments nest */

@@ -88,6 +88,10 @@ bool utf8_valid(const uint8_t *s, uint32_t len);
 _Noreturn void text_fail_at(TextContext *c, const SExpr *e, const char *fmt, ...) WP_PRINTF(3, 4);
 /* "unexpected token" at `e`, the spec's word for most syntax errors. */
 _Noreturn void text_unexpected(TextContext *c, const SExpr *e);
+/* A keyword of the text format (an instruction or a structural word); the
+ * reference lexer rejects any other keyword, and reserved tokens, as
+ * "unknown operator" wherever they appear. */
+bool text_keyword_known(const Token *t);
 
 /* ---- numbers.c: literals, read in the context that types them ---- */
 

@@ -83,6 +83,40 @@ static const OpEntry *op_lookup(const Token *t)
   return NULL;
 }
 
+/* Keywords of the text format that are not instructions.  The reference
+ * lexer knows them, so one where an instruction should be is a syntax error
+ * ("unexpected token"); any other keyword is "unknown operator". */
+static const char *const structure_keywords[] = {
+  "module", "func", "param", "result", "local", "type", "import", "export", "table",
+  "memory", "global", "elem", "data", "start", "offset", "item", "declare", "mut",
+  "then", "else", "end", "funcref", "externref", "i32", "i64", "f32", "f64", "v128",
+  "ref", "extern", "nan:arithmetic", "nan:canonical", "binary", "quote", "register",
+  "invoke", "get", "i8", "i16", "shared", NULL,
+};
+
+bool text_keyword_known(const Token *t)
+{
+  if (t->kind != TOKEN_KEYWORD)
+    return false;
+  for (size_t i = 0; structure_keywords[i]; i++)
+    if (token_is(t, structure_keywords[i]))
+      return true;
+  /* offset=N, align=N, and the float words inf, nan, nan:0x... */
+  static const char *const prefixes[] = {"offset=", "align=", "inf", "nan"};
+  for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+    if (t->len >= strlen(prefixes[i]) && memcmp(t->text, prefixes[i], strlen(prefixes[i])) == 0)
+      return true;
+  return op_lookup(t) != NULL || token_is(t, "block") || token_is(t, "loop") || token_is(t, "if");
+}
+
+/* An instruction keyword that names no instruction. */
+static _Noreturn void unknown_instr(TextContext *c, const SExpr *e)
+{
+  if (text_keyword_known(&e->tok))
+    text_fail_at(c, e, "unexpected token");
+  text_fail_at(c, e, "unknown operator %.*s", (int)(e->tok.len > 40 ? 40 : e->tok.len), e->tok.text);
+}
+
 static void write_opcode(ByteBuf *out, uint8_t prefix, uint32_t code)
 {
   if (prefix) {
@@ -245,6 +279,8 @@ static void int_immediate(WatFunc *f, Cursor *cur, unsigned bits, ByteBuf *out)
   NumStatus s = text_parse_int(&e->tok, bits, &v);
   if (s == NUM_RANGE)
     text_fail_at(f->m->c, e, "constant out of range");
+  if (s != NUM_OK && text_keyword_known(&e->tok))
+    text_fail_at(f->m->c, e, "unexpected token");
   if (s != NUM_OK)
     text_fail_at(f->m->c, e, "unknown operator");
   if (bits == 32)
@@ -272,6 +308,9 @@ static void float_immediate(WatFunc *f, Cursor *cur, unsigned bits, ByteBuf *out
   }
   if (s == NUM_RANGE)
     text_fail_at(f->m->c, e, "constant out of range");
+  /* NaN patterns belong to scripts, not to modules */
+  if (s != NUM_OK && (token_is(&e->tok, "nan:arithmetic") || token_is(&e->tok, "nan:canonical")))
+    text_fail_at(f->m->c, e, "unexpected token");
   if (s != NUM_OK)
     text_fail_at(f->m->c, e, "unknown operator");
 }
@@ -589,7 +628,7 @@ static void instr(WatFunc *f, Cursor *cur, ByteBuf *out)
     return plain_block(f, cur, e, OP_IF, out);
   const OpEntry *op = op_lookup(&e->tok);
   if (!op || op->imm == IMM_BLOCKTYPE || (op->prefix == 0 && (op->code == OP_ELSE || op->code == OP_END)))
-    text_fail_at(c, e, "unknown operator %.*s", (int)(e->tok.len > 40 ? 40 : e->tok.len), e->tok.text);
+    unknown_instr(c, e);
   instr_immediates(f, cur, e, op, out);
 }
 
@@ -672,7 +711,7 @@ static void folded_instr(WatFunc *f, SExpr *list, ByteBuf *out)
   } else {
     const OpEntry *op = op_lookup(&kw->tok);
     if (!op || op->imm == IMM_BLOCKTYPE || (op->prefix == 0 && (op->code == OP_ELSE || op->code == OP_END)))
-      text_fail_at(c, kw, "unknown operator %.*s", (int)(kw->tok.len > 40 ? 40 : kw->tok.len), kw->tok.text);
+      unknown_instr(c, kw);
     /* immediates come first in the text but the operation last in the code */
     ByteBuf op_bytes = buf_new(c);
     instr_immediates(f, &cur, kw, op, &op_bytes);

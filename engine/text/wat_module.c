@@ -243,6 +243,11 @@ TypeUse wat_type_use(WatModule *m, Cursor *cur, NameMap *locals, bool allow_name
   size_t first = cur->pos;
   params_and_results(m, cur, locals, allow_names, &list, &np);
   bool has_inline = cur->pos != first;
+  /* The grammar is (type)? (param)* (result)*: anything of these out of
+   * order is a syntax error, found before any type is compared. */
+  SExpr *next = cursor_peek(cur);
+  if (next && (sexpr_is_list(next, "type") || sexpr_is_list(next, "param")))
+    text_fail_at(m->c, next, "unexpected token");
   use.num_params = np;
   use.num_results = list.count - np;
   use.types = list.types;

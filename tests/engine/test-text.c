@@ -244,6 +244,24 @@ static void test_errors(void)
   check_error("(module (data \"a\"\"b\"))", "1:15", "unknown operator");
   check_error("(module (func (param $x i32) (call_indirect (param $y i32))))", "1:52", "unexpected token");
   check_error("(module (func (i32.const 0) (local.get)))", "1:39", "unexpected token");
+  /* as the reference lexer: known keywords out of place are syntax errors,
+   * unknown ones and reserved tokens "unknown operator" */
+  check_error("(func (nop) (local i32))", "1:14", "unexpected token");
+  check_error("(func (result i32) (param i32) (local.get 0))", "1:20", "unexpected token");
+  check_error("(type $t (func)) (func (block (result i32) (type $t)))", "1:44", "unexpected token");
+  check_error("(func (result f32) (f32.const nan:arithmetic))", "1:31", "unexpected token");
+  check_error("(func (result i32) (i32.const nan:canonical))", "1:31", "unexpected token");
+  check_error("(global i32 (i32.const _100))", "1:24", "unknown operator");
+  check_error("(global $g anyfunc (ref.null func))", "1:12", "unknown operator anyfunc");
+  /* a line comment ends at a lone carriage return too */
+  {
+    size_t a_size, b_size;
+    uint8_t *a = parse_ok("(func (result i32) ;; c\r i32.const 2)", &a_size);
+    uint8_t *b = parse_ok("(func (result i32) i32.const 2)", &b_size);
+    g_assert_cmpmem(a, a_size, b, b_size);
+    free(a);
+    free(b);
+  }
 
   /* hostile nesting is refused, not a stack overflow */
   GString *deep = g_string_new("(func ");
