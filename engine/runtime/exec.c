@@ -136,7 +136,10 @@ void runtime_call_host(ExecEnv *env, FuncInst *f, uint64_t *argv)
   Instance *caller = env->current ? env->current : env->instance;
   bool ok;
 
-  if (h->raw) {
+  if (h->ffi == NULL && h->raw) {
+    /* A raw host function made inside the engine (not registered through
+     * the API, so native.c has no call prepared for it): no signature
+     * letters to check, call it as it is. */
     const HostFunc *saved_host = env->current_host;
     env->current_host = h;
     ((void (*)(ExecEnv *, uint64_t *))h->func_ptr)(env, argv);
