@@ -378,10 +378,10 @@ void interp_classic_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
         Table *t = tables[leb_u32(&pc)];
         uint32_t i = (--sp)->u32;
         if (UNLIKELY(i >= t->size))
-          trap_raise(env, TRAP_UNDEFINED_ELEMENT);
+          trap_raise_index(env, TRAP_UNDEFINED_ELEMENT, i);
         callee = t->elems[i];
         if (UNLIKELY(callee == NULL))
-          trap_raise(env, TRAP_UNINITIALIZED_ELEMENT);
+          trap_raise_index(env, TRAP_UNINITIALIZED_ELEMENT, i);
         const FuncType *want = &inst->module->types[type_index];
         if (UNLIKELY(callee->type != want && !functype_equal(callee->type, want)))
           trap_raise(env, TRAP_INDIRECT_CALL_TYPE_MISMATCH);

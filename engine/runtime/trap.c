@@ -50,6 +50,27 @@ _Noreturn void trap_raise(ExecEnv *env, TrapKind kind)
   unwind(env);
 }
 
+_Noreturn void trap_raise_index(ExecEnv *env, TrapKind kind, uint32_t index)
+{
+  char digits[12];
+  int n = 0;
+  do
+    digits[n++] = (char)('0' + index % 10);
+  while ((index /= 10) != 0);
+  env->trap_kind = kind;
+  copy_message(env->trap_message, sizeof env->trap_message, trap_message(kind));
+  size_t len = 0;
+  while (env->trap_message[len])
+    len++;
+  if (len + 1 + (size_t)n < sizeof env->trap_message) {
+    env->trap_message[len++] = ' ';
+    while (n > 0)
+      env->trap_message[len++] = digits[--n];
+    env->trap_message[len] = '\0';
+  }
+  unwind(env);
+}
+
 _Noreturn void trap_raise_message(ExecEnv *env, const char *message)
 {
   env->trap_kind = TRAP_HOST;

@@ -7,6 +7,7 @@
 #define WP_TRAP_H
 
 #include <setjmp.h>
+#include <stdint.h>
 
 #define TRAP_LIST(X)                                                        \
   X(NONE, "no trap")                                                        \
@@ -44,6 +45,10 @@ struct ExecEnv;
 
 /* Record `kind` on env and unwind to its innermost host entry. */
 _Noreturn void trap_raise(struct ExecEnv *env, TrapKind kind);
+
+/* The same with an index after the message ("uninitialized element 2"), as
+ * the reference interpreter words the table-element traps. */
+_Noreturn void trap_raise_index(struct ExecEnv *env, TrapKind kind, uint32_t index);
 
 /* The same with the host's own message (TRAP_HOST); the message is copied. */
 _Noreturn void trap_raise_message(struct ExecEnv *env, const char *message);
