@@ -526,15 +526,11 @@ static Instance *instantiate(ModuleRef *ref, uint32_t stack_size, uint32_t depth
   memset(&lk, 0, sizeof lk);
   lk.stack_size = stack_size;
   lk.depth = depth;
-  Instance *inst = instance_new(ref->module, resolve_import, &lk, stack_size, err, err_size);
+  Instance *inst = instance_new_with_ref(ref->module, ref, resolve_import, &lk, stack_size, err,
+                                         err_size);
   linker_release(&lk);
-  if (!inst) {
-    if (lk.error[0])
-      error_set(err, err_size, "%s", lk.error);
-    return NULL;
-  }
-  module_ref_acquire(ref);
-  inst->module_ref = ref;
+  if (!inst && lk.error[0])
+    error_set(err, err_size, "%s", lk.error);
   return inst;
 }
 

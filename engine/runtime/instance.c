@@ -309,6 +309,13 @@ static void *alloc_zeroed(uint32_t n, size_t size)
 Instance *instance_new(const Module *m, ImportResolver resolve, void *resolve_data,
                        uint32_t stack_size, char *err, uint32_t err_size)
 {
+  return instance_new_with_ref(m, NULL, resolve, resolve_data, stack_size, err, err_size);
+}
+
+Instance *instance_new_with_ref(const Module *m, struct ModuleRef *module_ref,
+                                ImportResolver resolve, void *resolve_data, uint32_t stack_size,
+                                char *err, uint32_t err_size)
+{
   Linking link = {NULL, NULL};
   Instance *inst = calloc(1, sizeof *inst);
   if (inst == NULL) {
@@ -316,6 +323,13 @@ Instance *instance_new(const Module *m, ImportResolver resolve, void *resolve_da
     return NULL;
   }
   inst->module = m;
+  /* Taken before anything can fail: an instance that fails half-way may
+   * live on in an imported table (adopt_by_tables), and its code is the
+   * module's. */
+  if (module_ref) {
+    module_ref_acquire(module_ref);
+    inst->module_ref = module_ref;
+  }
   inst->default_stack_size = stack_size;
   atomic_init(&inst->interrupt, 0);
   atomic_init(&inst->refcount, 1);

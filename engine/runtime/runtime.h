@@ -196,6 +196,11 @@ typedef bool (*ImportResolver)(void *data, const Import *import, ExternVal *out)
  * import type ...", "out of bounds table access", a trap from start, ...). */
 Instance *instance_new(const Module *m, ImportResolver resolve, void *resolve_data,
                        uint32_t stack_size, char *err, uint32_t err_size);
+/* The same, holding a reference on the API's module wrapper for as long as
+ * the instance lives (released by instance_unref; see module_ref_release). */
+Instance *instance_new_with_ref(const Module *m, struct ModuleRef *module_ref,
+                                ImportResolver resolve, void *resolve_data, uint32_t stack_size,
+                                char *err, uint32_t err_size);
 void instance_ref(Instance *inst);
 void instance_unref(Instance *inst);
 
@@ -232,6 +237,7 @@ bool native_invoke(ExecEnv *env, const HostFunc *h, uint64_t *argv);
  * instance_unref frees an instance whose module_ref is set, it calls this
  * last, so an instance keeps its module alive after wasm_runtime_unload. */
 struct ModuleRef;
+void module_ref_acquire(struct ModuleRef *ref);
 void module_ref_release(struct ModuleRef *ref);
 
 /* Polled by every tier at loop back-edges and function entries: traps when

@@ -1187,6 +1187,34 @@ static void test_link_mismatch(void)
   wasm_runtime_destroy();
 }
 
+/* Regression: a module whose instantiation failed after writing its function
+ * into an imported table, then unloaded; the table entry must stay callable
+ * (spec linking rules) and nothing may be freed under it (ASan build). */
+static void test_link_failed_instance_lifetime(void)
+{
+  runtime_up();
+  wasm_module_t host = load("api-table-host.wasm");
+  wasm_module_t filler = load("api-table-filler.wasm");
+  wasm_module_inst_t host_inst = instantiate(host);
+  g_assert_true(wasm_runtime_register_module_instance("host", host_inst));
+
+  char err[256] = "";
+  g_assert_null(wasm_runtime_instantiate(filler, 0, 0, err, sizeof err));
+  g_assert_nonnull(strstr(err, "out of bounds memory access"));
+  wasm_runtime_unload(filler);
+
+  wasm_function_inst_t call = wasm_runtime_lookup_function(host_inst, "call");
+  wasm_exec_env_t env = wasm_runtime_get_exec_env_singleton(host_inst);
+  uint32_t argv[1] = {1};
+  g_assert_true(wasm_runtime_call_wasm(env, call, 1, argv));
+  g_assert_cmpuint(argv[0], ==, 42);
+
+  g_assert_true(wasm_runtime_unregister_module_instance("host"));
+  wasm_runtime_deinstantiate(host_inst);
+  wasm_runtime_unload(host);
+  wasm_runtime_destroy();
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
@@ -1211,6 +1239,7 @@ int main(int argc, char **argv)
   g_test_add_func("/api/link/by-name", test_link);
   g_test_add_func("/api/link/cycle", test_link_cycle);
   g_test_add_func("/api/link/mismatch", test_link_mismatch);
+  g_test_add_func("/api/link/failed-instance-lifetime", test_link_failed_instance_lifetime);
   /* last: it runs in a subprocess and a failure ends the run */
   g_test_add_func("/api/raw-natives/pointers", test_natives_raw_pointers);
   return g_test_run();
