@@ -306,12 +306,23 @@ static void parse_list(Lexer *l, ItemStack *scratch, SExpr *list)
 
 SExpr *sexpr_parse(TextContext *c, const char *src, size_t len, uint32_t *count)
 {
+  return sexpr_parse_until_stray(c, src, len, count, NULL);
+}
+
+SExpr *sexpr_parse_until_stray(TextContext *c, const char *src, size_t len, uint32_t *count, Token *stray)
+{
   Lexer l = {.c = c, .p = src, .end = src + len, .line = 1, .line_start = src};
   ItemStack scratch = {0}, out = {0};
+  if (stray)
+    stray->kind = TOKEN_EOF;
   for (;;) {
     Token t = next_token(&l);
     if (t.kind == TOKEN_EOF)
       break;
+    if (t.kind == TOKEN_RPAREN && stray) {
+      *stray = t;
+      break;
+    }
     if (t.kind == TOKEN_RPAREN)
       text_fail(c, t.line, t.col, "unexpected token \")\"");
     SExpr e = {.tok = t};

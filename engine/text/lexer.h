@@ -70,6 +70,11 @@ typedef struct SExpr {
 /* Parses all of `src` into top-level S-expressions (atoms are allowed at top
  * level; callers decide what they accept).  The tree points into `src`. */
 SExpr *sexpr_parse(TextContext *c, const char *src, size_t len, uint32_t *count);
+/* The same, but a stray ')' at the top level ends the items instead of
+ * failing at once: *stray is that token (TOKEN_EOF when there was none), so
+ * a caller can first report errors in the items before it, in text order as
+ * the reference parser does. */
+SExpr *sexpr_parse_until_stray(TextContext *c, const char *src, size_t len, uint32_t *count, Token *stray);
 
 bool token_is(const Token *t, const char *keyword);
 static inline bool sexpr_is_atom(const SExpr *e, const char *keyword)

@@ -315,12 +315,50 @@ static void float_immediate(WatFunc *f, Cursor *cur, unsigned bits, ByteBuf *out
     text_fail_at(f->m->c, e, "unknown operator");
 }
 
+/* A literal as the reference lexer sees one: NAT (no sign, integer syntax). */
+static bool token_is_nat(const Token *t)
+{
+  if (t->kind != TOKEN_NUMBER || t->text[0] == '+' || t->text[0] == '-')
+    return false;
+  bool hex = t->len > 2 && t->text[0] == '0' && (t->text[1] == 'x' || t->text[1] == 'X');
+  for (uint32_t i = 0; i < t->len; i++) {
+    char ch = t->text[i];
+    if (ch == '.' || (!hex && (ch == 'e' || ch == 'E')) || (hex && (ch == 'p' || ch == 'P')))
+      return false;
+  }
+  return true;
+}
+
+/* A number-like atom: what a lane literal or a shuffle index may be. */
+static bool is_literal(const SExpr *e)
+{
+  if (!e || e->is_list)
+    return false;
+  if (e->tok.kind == TOKEN_NUMBER || e->tok.kind == TOKEN_RESERVED)
+    return true;
+  return e->tok.kind == TOKEN_KEYWORD && e->tok.len >= 3 &&
+         (memcmp(e->tok.text, "inf", 3) == 0 || memcmp(e->tok.text, "nan", 3) == 0);
+}
+
+/* extract_lane/replace_lane and the memory lane instructions take a NAT:
+ * anything else there is a syntax error, a NAT past 255 malformed. */
 static uint8_t lane_index(WatFunc *f, Cursor *cur)
 {
   SExpr *e = cursor_next(f->m->c, cur);
   uint32_t v;
-  if (e->is_list || e->tok.kind != TOKEN_NUMBER || e->tok.text[0] == '+' || e->tok.text[0] == '-' ||
-      !text_parse_u32(&e->tok, &v) || v > 255)
+  if (e->is_list || !token_is_nat(&e->tok))
+    text_fail_at(f->m->c, e, "unexpected token");
+  if (!text_parse_u32(&e->tok, &v) || v > 255)
+    text_fail_at(f->m->c, e, "malformed lane index");
+  return (uint8_t)v;
+}
+
+/* i8x16.shuffle takes 16 numbers, each a NAT below 256. */
+static uint8_t shuffle_index(WatFunc *f, Cursor *cur)
+{
+  SExpr *e = cursor_next(f->m->c, cur);
+  uint32_t v;
+  if (!token_is_nat(&e->tok) || !text_parse_u32(&e->tok, &v) || v > 255)
     text_fail_at(f->m->c, e, "malformed lane index");
   return (uint8_t)v;
 }
@@ -339,12 +377,23 @@ static void v128_const(WatFunc *f, Cursor *cur, ByteBuf *out)
     text_unexpected(c, shape);
   static const unsigned lane_bits[] = {8, 16, 32, 64, 32, 64};
   unsigned bits = lane_bits[k], lanes = 128 / bits;
+  /* The count is checked before any value, as the reference parser does;
+   * a reserved token among them is a lexical error, found first. */
+  unsigned count = 0;
+  while (cur->pos + count < cur->count && is_literal(&cur->items[cur->pos + count])) {
+    if (count < lanes && cur->items[cur->pos + count].tok.kind == TOKEN_RESERVED)
+      text_fail_at(c, &cur->items[cur->pos + count], "unknown operator");
+    count++;
+  }
+  if (count != lanes) {
+    if (cur->pos + count < cur->count && count < lanes)
+      text_fail_at(c, &cur->items[cur->pos + count], "wrong number of lane literals");
+    if (count < lanes)
+      text_fail(c, cur->owner->end_line, cur->owner->end_col, "wrong number of lane literals");
+    text_fail_at(c, &cur->items[cur->pos + lanes], "wrong number of lane literals");
+  }
   for (unsigned i = 0; i < lanes; i++) {
     SExpr *e = cursor_peek(cur);
-    if (!e)
-      text_fail(c, cur->owner->end_line, cur->owner->end_col, "wrong number of lane literals");
-    if (e->is_list || (e->tok.kind != TOKEN_NUMBER && e->tok.kind != TOKEN_KEYWORD))
-      text_fail_at(c, e, "wrong number of lane literals");
     if (k >= 4) {
       float_immediate(f, cur, bits, out);
       continue;
@@ -359,9 +408,6 @@ static void v128_const(WatFunc *f, Cursor *cur, ByteBuf *out)
     for (unsigned b = 0; b < bits / 8; b++)
       buf_byte(out, (uint8_t)(v >> (8 * b)));
   }
-  SExpr *extra = cursor_peek(cur);
-  if (extra && !extra->is_list && (extra->tok.kind == TOKEN_NUMBER || token_is(&extra->tok, "inf") || token_is(&extra->tok, "nan")))
-    text_fail_at(c, extra, "wrong number of lane literals");
 }
 
 static void block_type(WatFunc *f, Cursor *cur, ByteBuf *out)
@@ -535,9 +581,9 @@ static void instr_immediates(WatFunc *f, Cursor *cur, const SExpr *at, const OpE
         text_fail(c, cur->owner->end_line, cur->owner->end_col, "invalid lane length");
       if (e->is_list)
         text_fail_at(c, e, "invalid lane length");
-      buf_byte(out, lane_index(f, cur));
+      buf_byte(out, shuffle_index(f, cur));
     }
-    if (cursor_peek(cur) && !cursor_peek(cur)->is_list && cursor_peek(cur)->tok.kind == TOKEN_NUMBER)
+    if (is_literal(cursor_peek(cur)))
       text_fail_at(c, cursor_peek(cur), "invalid lane length");
     break;
   case IMM_MEMARG_LANE:

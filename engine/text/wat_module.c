@@ -1036,9 +1036,12 @@ void wat_module(TextContext *c, SExpr *module, ByteBuf *out, const Token **name)
     ByteBuf text = buf_new(c);
     concat_strings(c, &cur, &text);
     uint32_t n;
-    SExpr *items = sexpr_parse(c, (const char *)text.data, text.size, &n);
+    Token stray;
+    SExpr *items = sexpr_parse_until_stray(c, (const char *)text.data, text.size, &n, &stray);
     SExpr whole = {.is_list = true, .end_line = 1, .end_col = (uint32_t)text.size + 1};
     wat_text_module(c, items, n, &whole, out);
+    if (stray.kind == TOKEN_RPAREN)
+      text_fail(c, stray.line, stray.col, "unexpected token \")\"");
     return;
   }
   wat_module_fields(c, &cur, out);
@@ -1051,10 +1054,13 @@ uint8_t *wat_to_binary(const char *src, size_t len, size_t *out_size, char *erro
   uint8_t *result = NULL;
   if (setjmp(c.on_error) == 0) {
     uint32_t n;
-    SExpr *items = sexpr_parse(&c, src, len, &n);
+    Token stray;
+    SExpr *items = sexpr_parse_until_stray(&c, src, len, &n, &stray);
     SExpr whole = {.is_list = true, .end_line = 1, .end_col = 1};
     ByteBuf out = buf_new(&c);
     wat_text_module(&c, items, n, &whole, &out);
+    if (stray.kind == TOKEN_RPAREN)
+      text_fail(&c, stray.line, stray.col, "unexpected token \")\"");
     result = malloc(out.size ? out.size : 1);
     if (!result) {
       error_set(error, error_size, "out of memory");

@@ -253,6 +253,16 @@ static void test_errors(void)
   check_error("(func (result i32) (i32.const nan:canonical))", "1:31", "unexpected token");
   check_error("(global i32 (i32.const _100))", "1:24", "unknown operator");
   check_error("(global $g anyfunc (ref.null func))", "1:12", "unknown operator anyfunc");
+  /* errors in text order: a bad lane index before a stray ')' after it */
+  check_error("(func (i8x16.shuffle 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15.0)))", "1:57", "malformed lane index");
+  check_error("(func)\n)", "2:1", "unexpected token");
+  check_error("(func (i8x16.extract_lane_s -1 (v128.const i8x16 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0)))", "1:29",
+              "unexpected token");
+  check_error("(func (i8x16.extract_lane_s 256 (v128.const i8x16 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0)))", "1:29",
+              "malformed lane index");
+  check_error("(func (v128.const i32x4 0x10000000000000000 0x10000000000000000) drop)", "1:64",
+              "wrong number of lane literals");
+  check_error("(func (v128.const f32x4 .0 .0 .0 .0) drop)", "1:25", "unknown operator");
   /* a line comment ends at a lone carriage return too */
   {
     size_t a_size, b_size;
