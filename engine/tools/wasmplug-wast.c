@@ -74,6 +74,10 @@ typedef struct Runner {
   Defined *defined;
   uint32_t num_defined, cap_defined;
   Defined current;
+  /* names whose registration failed because SIMD is not supported: an
+   * import from them then fails for the same reason */
+  char **simd_names;
+  uint32_t num_simd_names, cap_simd_names;
 
   uint32_t passed, failed, simd_unsupported;
 } Runner;
@@ -486,6 +490,19 @@ static const char *command_name(WastCommandKind k)
   return "?";
 }
 
+/* An "unknown import" of a name whose registration failed for SIMD. */
+static bool imports_simd_failure(Runner *r, const char *err)
+{
+  if (strncmp(err, "unknown import", 14) != 0)
+    return false;
+  for (uint32_t i = 0; i < r->num_simd_names; i++) {
+    const char *p = strstr(err, r->simd_names[i]);
+    if (p && p[strlen(r->simd_names[i])] == '.')
+      return true;
+  }
+  return false;
+}
+
 static void cmd_module(Runner *r, const WastCommand *c, Outcome *o)
 {
   char err[300];
@@ -497,9 +514,10 @@ static void cmd_module(Runner *r, const WastCommand *c, Outcome *o)
     return;
   }
   wasm_module_inst_t inst = instantiate(r, mod, err, sizeof err);
-  define(r, c->module.name, inst, false);
+  bool simd = !inst && imports_simd_failure(r, err);
+  define(r, c->module.name, inst, simd);
   if (!inst)
-    outcome_fail(o, false, "module does not instantiate: %s", err);
+    outcome_fail(o, simd, "module does not instantiate: %s", err);
 }
 
 static void cmd_register(Runner *r, const WastCommand *c, Outcome *o)
@@ -507,8 +525,13 @@ static void cmd_register(Runner *r, const WastCommand *c, Outcome *o)
   const Defined *d = find_defined(r, c->register_module);
   char *name = strndup(c->register_name, c->register_name_len);
   if (!d || !d->inst) {
-    outcome_fail(o, d && d->simd_failure, "no module %s to register as \"%s\"",
+    bool simd = d && d->simd_failure;
+    outcome_fail(o, simd, "no module %s to register as \"%s\"",
                  c->register_module ? c->register_module : "(current)", name);
+    if (simd) {
+      GROW(r->simd_names, r->num_simd_names, r->cap_simd_names);
+      r->simd_names[r->num_simd_names++] = strdup(name);
+    }
   } else if (!wasm_runtime_register_module_instance(name, d->inst)) {
     outcome_fail(o, false, "cannot register \"%s\"", name);
   }
@@ -743,6 +766,9 @@ static bool run_file(const char *path, RunningMode mode, bool expect_simd, bool 
   free(r.instances);
   free(r.modules);
   free(r.defined);
+  for (uint32_t i = 0; i < r.num_simd_names; i++)
+    free(r.simd_names[i]);
+  free(r.simd_names);
   spectest_fini(&spectest);
   wasm_runtime_destroy();
 
