@@ -7,6 +7,10 @@
  * imported from natives registered under "wasmplug:spectest" and exported
  * again, so imports of `spectest` link to a live instance exactly as the
  * script's own registered modules do.
+ *
+ * Our own scripts (tests/spec/own) also import natives from
+ * "wasmplug_test", registered here too: host calls with each value kind,
+ * checked pointer arguments, a native that fails, one that terminates.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -75,7 +79,63 @@ static NativeSymbol spectest_natives[] = {
   {"print_f64_f64", (void *)print_f64_f64, "(FF)", NULL},
 };
 
+/* ---- wasmplug_test: natives for our own scripts (tests/spec/own) ---- */
+
+static int32_t test_add(wasm_exec_env_t env, int32_t a, int32_t b)
+{
+  (void)env;
+  return (int32_t)((uint32_t)a + (uint32_t)b);
+}
+
+static double test_mix(wasm_exec_env_t env, int64_t a, float b, double c)
+{
+  (void)env;
+  return (double)a + (double)b + c;
+}
+
+static uintptr_t test_ref_id(wasm_exec_env_t env, uintptr_t r)
+{
+  (void)env;
+  return r;
+}
+
+static int32_t test_strlen(wasm_exec_env_t env, const char *s)
+{
+  (void)env;
+  return (int32_t)strlen(s);
+}
+
+static int32_t test_sum(wasm_exec_env_t env, const uint8_t *buf, int32_t len)
+{
+  (void)env;
+  int32_t sum = 0;
+  for (int32_t i = 0; i < len; i++)
+    sum += buf[i];
+  return sum;
+}
+
+static void test_fail(wasm_exec_env_t env)
+{
+  wasm_runtime_set_exception(wasm_runtime_get_module_inst(env), "host says no");
+}
+
+static void test_terminate(wasm_exec_env_t env)
+{
+  wasm_runtime_terminate(wasm_runtime_get_module_inst(env));
+}
+
+static NativeSymbol test_natives[] = {
+  {"add", (void *)test_add, "(ii)i", NULL},
+  {"mix", (void *)test_mix, "(IfF)F", NULL},
+  {"ref_id", (void *)test_ref_id, "(r)r", NULL},
+  {"strlen", (void *)test_strlen, "($)i", NULL},
+  {"sum", (void *)test_sum, "(*~)i", NULL},
+  {"fail", (void *)test_fail, "()", NULL},
+  {"terminate", (void *)test_terminate, "()", NULL},
+};
+
 #define NATIVE_MODULE "wasmplug:spectest"
+#define TEST_MODULE "wasmplug_test"
 
 static const char spectest_wat[] =
   "(module\n"
@@ -110,6 +170,12 @@ bool spectest_init(Spectest *s, bool verbose, char *error, uint32_t error_size)
     return false;
   }
   s->natives_registered = true;
+  if (!wasm_runtime_register_natives(TEST_MODULE, test_natives,
+                                     sizeof test_natives / sizeof test_natives[0])) {
+    snprintf(error, error_size, "spectest: cannot register the test natives");
+    return false;
+  }
+  s->test_natives_registered = true;
   size_t size;
   uint8_t *bytes = wat_to_binary(spectest_wat, sizeof spectest_wat - 1, &size, error, error_size);
   if (!bytes)
@@ -138,5 +204,7 @@ void spectest_fini(Spectest *s)
     wasm_runtime_unload(s->module);
   if (s->natives_registered)
     wasm_runtime_unregister_natives(NATIVE_MODULE, spectest_natives);
+  if (s->test_natives_registered)
+    wasm_runtime_unregister_natives(TEST_MODULE, test_natives);
   memset(s, 0, sizeof *s);
 }

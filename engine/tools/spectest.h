@@ -13,9 +13,11 @@ typedef struct Spectest {
   wasm_module_t module;
   wasm_module_inst_t inst;
   bool natives_registered;
+  bool test_natives_registered;
 } Spectest;
 
-/* Registers the print natives, instantiates the spectest module and
+/* Registers the print natives (and the "wasmplug_test" natives of our own
+ * scripts), instantiates the spectest module and
  * registers the instance under "spectest" (in the initialised runtime).
  * `verbose` makes the print functions print as the reference interpreter
  * does; otherwise they are silent. */
