@@ -4,7 +4,9 @@
  * flags honoured or refused clearly.
  */
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct Run {
   int status; /* exit status */
@@ -93,14 +95,18 @@ static void test_bad_input(void)
   g_assert_cmpint(count_lines(r.err), ==, 1);
   run_clear(&r);
 
-  /* a file that is not Wasm: the decoder's message, one line */
-  const char *src = g_getenv("G_TEST_SRCDIR");
-  char *not_wasm = g_build_filename(src, "wat", "fib.wat", NULL);
+  /* a binary file that is not Wasm: the decoder's message, one line */
+  char *not_wasm = NULL;
+  int fd = g_file_open_tmp("wasmplug-cli-XXXXXX.bin", &not_wasm, NULL);
+  g_assert_cmpint(fd, >=, 0);
+  close(fd);
+  g_assert_true(g_file_set_contents(not_wasm, "\0ELF\1\1\1\0", 8, NULL));
   r = run("-f", "fib", not_wasm, "1", NULL);
   g_assert_cmpint(r.status, ==, 1);
   g_assert_nonnull(strstr(r.err, "magic header not detected"));
   g_assert_cmpint(count_lines(r.err), ==, 1);
   run_clear(&r);
+  g_unlink(not_wasm);
   g_free(not_wasm);
 
   r = run("-f", "nosuch", fib, NULL);
@@ -126,6 +132,32 @@ static void test_bad_input(void)
   g_assert_cmpint(r.status, ==, 2);
   run_clear(&r);
   g_free(fib);
+}
+
+/* Text modules run directly; their errors read "file:line:col: message". */
+static void test_wat(void)
+{
+  const char *src = g_getenv("G_TEST_SRCDIR");
+  char *fib_wat = g_build_filename(src, "wat", "fib.wat", NULL);
+  Run r = run("-f", "fib", fib_wat, "25", NULL);
+  g_assert_cmpint(r.status, ==, 0);
+  g_assert_cmpstr(r.out, ==, "75025\n");
+  run_clear(&r);
+  g_free(fib_wat);
+
+  char *bad = NULL;
+  int fd = g_file_open_tmp("wasmplug-cli-XXXXXX.wat", &bad, NULL);
+  g_assert_cmpint(fd, >=, 0);
+  close(fd);
+  g_assert_true(g_file_set_contents(bad, "(module\n  (func i32.foo))", -1, NULL));
+  r = run(bad, NULL);
+  g_assert_cmpint(r.status, ==, 1);
+  g_autofree char *want = g_strdup_printf("%s:2:9: unknown operator", bad);
+  g_assert_true(g_str_has_prefix(r.err, want));
+  g_assert_cmpint(count_lines(r.err), ==, 1);
+  run_clear(&r);
+  g_unlink(bad);
+  g_free(bad);
 }
 
 static void test_modes(void)
@@ -188,6 +220,7 @@ int main(int argc, char **argv)
   g_test_add_func("/cli/fib", test_fib);
   g_test_add_func("/cli/trap", test_trap);
   g_test_add_func("/cli/bad-input", test_bad_input);
+  g_test_add_func("/cli/wat", test_wat);
   g_test_add_func("/cli/modes", test_modes);
   g_test_add_func("/cli/stack-size", test_stack_size);
   g_test_add_func("/cli/version-help", test_version_help);
