@@ -31,6 +31,7 @@
 
 struct ModuleRef {
   Module *module;
+  struct WasiArgs *wasi_args; /* WASI grants for new instances (engine/wasi), or NULL */
   atomic_int refcount; /* the embedder's (until unload), one per instance, registrations */
 };
 typedef struct ModuleRef ModuleRef;

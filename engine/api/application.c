@@ -179,13 +179,37 @@ out:
   return ok;
 }
 
-/* Without WASI (a later issue) the entry point is `_start` taking nothing,
- * or `main` taking nothing or (argc, argv) with argv left empty. */
+/* A WASI command runs its `_start` (its arguments are the WASI ones set
+ * before instantiation); proc_exit ends it normally, with the status left
+ * for wasm_runtime_get_wasi_exit_code.  A WASI reactor runs `_initialize`
+ * first.  Without WASI the entry point is `_start` taking nothing, or
+ * `main` taking nothing or (argc, argv) with argv left empty. */
 bool wasm_application_execute_main(wasm_module_inst_t inst, int32_t argc, char *argv[])
 {
   (void)argv;
   if (!inst || argc < 0)
     return false;
+  if (wasm_runtime_is_wasi_mode(inst)) {
+    wasm_function_inst_t start = wasm_runtime_lookup_wasi_start_function(inst);
+    wasm_function_inst_t init = wasm_runtime_lookup_function(inst, "_initialize");
+    wasm_function_inst_t entry = start ? start : init;
+    if (entry) {
+      wasm_exec_env_t env = wasm_runtime_get_exec_env_singleton(inst);
+      if (!env)
+        return fail(inst, "cannot create an execution environment");
+      wasm_val_t none[1];
+      if (wasm_runtime_call_wasm_a(env, entry, 0, none, 0, none)) {
+        if (start)
+          return true;
+      } else {
+        const char *e = wasm_runtime_get_exception(inst);
+        if (!e || strcmp(e, "Exception: wasi proc exit") != 0)
+          return false;
+        wasm_runtime_clear_exception(inst);
+        return true;
+      }
+    }
+  }
   wasm_function_inst_t func = wasm_runtime_lookup_function(inst, "_start");
   if (!func)
     func = wasm_runtime_lookup_function(inst, "main");

@@ -18,6 +18,7 @@
 #include "../runtime/native.h"
 #include "../runtime/tiers.h"
 #include "../validate/validator.h"
+#include "../wasi/wasi.h"
 #include "api.h"
 #include "wp_config.h"
 
@@ -96,6 +97,12 @@ bool wasm_runtime_full_init(RuntimeInitArgs *init_args)
   }
   if (init_args->running_mode != Mode_Default)
     tier_set_default(init_args->running_mode);
+  /* WASI's host functions, registered first so an embedder's own natives
+   * for the same names win (the latest registration is found first). */
+  if (first && !wasi_register()) {
+    api_log(WASM_LOG_LEVEL_ERROR, "cannot register the WASI functions");
+    return false;
+  }
   pthread_mutex_lock(&runtime_lock);
   init_count++;
   pthread_mutex_unlock(&runtime_lock);
@@ -222,6 +229,7 @@ void module_ref_release(ModuleRef *ref)
 {
   if (ref && atomic_fetch_sub(&ref->refcount, 1) == 1) {
     module_free(ref->module);
+    wasi_args_free(ref->wasi_args);
     free(ref);
   }
 }
@@ -391,8 +399,8 @@ typedef struct Linker {
   char error[200];
 } Linker;
 
-static Instance *instantiate(ModuleRef *ref, uint32_t stack_size, uint32_t depth, char *err,
-                             uint32_t err_size);
+static Instance *instantiate(ModuleRef *ref, uint32_t stack_size, uint32_t depth,
+                             const WasiArgs *wasi, char *err, uint32_t err_size);
 
 /* Keeps a reference until the link is over; drops it at once if it cannot. */
 static void linker_hold(Linker *lk, Instance *inst)
@@ -468,7 +476,7 @@ static Instance *linker_module_instance(Linker *lk, const char *name, uint32_t l
              "unknown import: registered module \"%.*s\" depends on itself", (int)len, name);
   } else {
     char err[160];
-    inst = instantiate(ref, lk->stack_size, lk->depth + 1, err, sizeof err);
+    inst = instantiate(ref, lk->stack_size, lk->depth + 1, NULL, err, sizeof err);
     if (!inst)
       snprintf(lk->error, sizeof lk->error, "instantiating registered module \"%.*s\": %s",
                (int)len, name, err);
@@ -519,8 +527,9 @@ static bool resolve_import(void *data, const Import *imp, ExternVal *out)
   return sub && export_to_extern(sub, imp, out);
 }
 
-static Instance *instantiate(ModuleRef *ref, uint32_t stack_size, uint32_t depth, char *err,
-                             uint32_t err_size)
+/* wasi: the instance's WASI grants; NULL: the module's (if any). */
+static Instance *instantiate(ModuleRef *ref, uint32_t stack_size, uint32_t depth,
+                             const WasiArgs *wasi, char *err, uint32_t err_size)
 {
   Linker lk;
   memset(&lk, 0, sizeof lk);
@@ -531,12 +540,16 @@ static Instance *instantiate(ModuleRef *ref, uint32_t stack_size, uint32_t depth
   linker_release(&lk);
   if (!inst && lk.error[0])
     error_set(err, err_size, "%s", lk.error);
+  if (inst && !wasi_instance_attach(inst, wasi ? wasi : ref->wasi_args, err, err_size)) {
+    instance_unref(inst);
+    return NULL;
+  }
   return inst;
 }
 
-wasm_module_inst_t wasm_runtime_instantiate_ex(const wasm_module_t module,
-                                               const InstantiationArgs *args, char *error_buf,
-                                               uint32_t error_buf_size)
+static wasm_module_inst_t instantiate_api(const wasm_module_t module,
+                                          const InstantiationArgs *args, const WasiArgs *wasi,
+                                          char *error_buf, uint32_t error_buf_size)
 {
   if (!module) {
     error_set(error_buf, error_buf_size, "invalid argument: no module");
@@ -544,7 +557,7 @@ wasm_module_inst_t wasm_runtime_instantiate_ex(const wasm_module_t module,
   }
   uint32_t stack_size = args && args->default_stack_size ? args->default_stack_size
                                                          : DEFAULT_WASM_STACK_SIZE;
-  Instance *inst = instantiate(API_MODULE(module), stack_size, 0, error_buf, error_buf_size);
+  Instance *inst = instantiate(API_MODULE(module), stack_size, 0, wasi, error_buf, error_buf_size);
   if (inst && args && args->max_memory_pages) {
     /* A lower cap on the memories this instance defines (not on imported
      * ones, which belong to their exporter). */
@@ -557,6 +570,32 @@ wasm_module_inst_t wasm_runtime_instantiate_ex(const wasm_module_t module,
     }
   }
   return (wasm_module_inst_t)inst;
+}
+
+wasm_module_inst_t wasm_runtime_instantiate_ex(const wasm_module_t module,
+                                               const InstantiationArgs *args, char *error_buf,
+                                               uint32_t error_buf_size)
+{
+  return instantiate_api(module, args, NULL, error_buf, error_buf_size);
+}
+
+wasm_module_inst_t wasm_runtime_instantiate_wasi(const wasm_module_t module,
+                                                 const InstantiationArgs *inst_args,
+                                                 const WASIArguments *wasi_args, char *error_buf,
+                                                 uint32_t error_buf_size)
+{
+  /* No grants at all is a context too: an empty one, not the module's. */
+  WASIArguments none;
+  memset(&none, 0, sizeof none);
+  none.stdin_fd = none.stdout_fd = none.stderr_fd = -1;
+  WasiArgs *wasi = wasi_args_from_api(wasi_args ? wasi_args : &none);
+  if (!wasi) {
+    error_set(error_buf, error_buf_size, "invalid WASI arguments");
+    return NULL;
+  }
+  wasm_module_inst_t inst = instantiate_api(module, inst_args, wasi, error_buf, error_buf_size);
+  wasi_args_free(wasi);
+  return inst;
 }
 
 wasm_module_inst_t wasm_runtime_instantiate(const wasm_module_t module, uint32_t default_stack_size,
@@ -579,6 +618,7 @@ void wasm_runtime_deinstantiate(wasm_module_inst_t module_inst)
     exec_env_free(inst->singleton_env);
     inst->singleton_env = NULL;
   }
+  wasi_instance_detach(inst);
   instance_unref(inst);
 }
 

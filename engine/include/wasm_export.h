@@ -648,6 +648,83 @@ WASM_RUNTIME_API_EXTERN void wasm_runtime_module_free(wasm_module_inst_t module_
 WASM_RUNTIME_API_EXTERN uint64_t wasm_runtime_module_dup_data(wasm_module_inst_t module_inst,
                                                               const char *src, uint64_t size);
 
+/* ------------------------------------------------------------------------
+ * WASI (wasi_snapshot_preview1), sandboxed
+ *
+ * An instance of a module that imports wasi_snapshot_preview1 gets a WASI
+ * context made from the arguments set on its module (or given to
+ * wasm_runtime_instantiate_wasi).  It sees only what they grant: the
+ * pre-opened directories (nothing outside them, no `..` or symbolic link
+ * out of them), the environment and the arguments; with no grant it has no
+ * file system at all.  Standard input and output are the process's own
+ * unless other descriptors are given.
+ * ------------------------------------------------------------------------ */
+
+/* Sets the WASI arguments of instances made from `module` from now on.
+ * dir_list: host directories granted (read-write) under the same name;
+ * map_dir_list: "GUEST::HOST" entries, HOST granted (read-write) as GUEST;
+ * env: "NAME=VALUE" strings; argv/argc: the program's arguments (argv[0]
+ * is the program's name).  Everything is copied. */
+WASM_RUNTIME_API_EXTERN void wasm_runtime_set_wasi_args(wasm_module_t module,
+                                                        const char *dir_list[], uint32_t dir_count,
+                                                        const char *map_dir_list[],
+                                                        uint32_t map_dir_count, const char *env[],
+                                                        uint32_t env_count, char *argv[], int argc);
+
+/* The same with the host descriptors the guest's 0, 1 and 2 use (-1: the
+ * process's own).  They are duplicated at instantiation. */
+WASM_RUNTIME_API_EXTERN void wasm_runtime_set_wasi_args_ex(
+    wasm_module_t module, const char *dir_list[], uint32_t dir_count, const char *map_dir_list[],
+    uint32_t map_dir_count, const char *env[], uint32_t env_count, char *argv[], int argc,
+    int64_t stdinfd, int64_t stdoutfd, int64_t stderrfd);
+
+/* True when the instance has a WASI context (its module imports WASI). */
+WASM_RUNTIME_API_EXTERN bool wasm_runtime_is_wasi_mode(wasm_module_inst_t module_inst);
+
+/* The exported `_start` of a command module (no parameters, no results), or
+ * NULL (a reactor exports `_initialize` instead). */
+WASM_RUNTIME_API_EXTERN wasm_function_inst_t wasm_runtime_lookup_wasi_start_function(
+    wasm_module_inst_t module_inst);
+
+/* The status the program gave proc_exit (0 when it returned normally).
+ * proc_exit unwinds the guest: a direct wasm_runtime_call_wasm then returns
+ * false with the exception "wasi proc exit"; wasm_application_execute_main
+ * treats it as the program's end and returns true. */
+WASM_RUNTIME_API_EXTERN uint32_t wasm_runtime_get_wasi_exit_code(wasm_module_inst_t module_inst);
+
+/* wasmplug extension: one granted directory. */
+typedef struct WASIDirectory {
+  const char *guest_path; /* the name the guest sees (NULL: host_path) */
+  const char *host_path;  /* the host directory */
+  bool read_only;         /* no change below it: writes, creation, removal,
+                             renaming and links fail with ENOTCAPABLE */
+} WASIDirectory;
+
+/* wasmplug extension: WASI grants with read-only directories, for
+ * wasm_runtime_instantiate_wasi and wasm_runtime_set_wasi_arguments.  A
+ * zero-filled struct grants nothing but needs the three descriptors set
+ * (-1: the process's own). */
+typedef struct WASIArguments {
+  const WASIDirectory *dirs;
+  uint32_t dir_count;
+  const char *const *env; /* "NAME=VALUE" */
+  uint32_t env_count;
+  const char *const *argv;
+  uint32_t argc;
+  int64_t stdin_fd, stdout_fd, stderr_fd;
+} WASIArguments;
+
+/* wasmplug extension: sets the grants of the module's future instances
+ * (NULL: none).  False when an entry is invalid. */
+WASM_RUNTIME_API_EXTERN bool wasm_runtime_set_wasi_arguments(wasm_module_t module,
+                                                             const WASIArguments *args);
+
+/* wasmplug extension: instantiates with these grants for this instance
+ * only (NULL: none), whatever was set on the module. */
+WASM_RUNTIME_API_EXTERN wasm_module_inst_t wasm_runtime_instantiate_wasi(
+    const wasm_module_t module, const InstantiationArgs *inst_args, const WASIArguments *wasi_args,
+    char *error_buf, uint32_t error_buf_size);
+
 #ifdef __cplusplus
 }
 #endif
