@@ -104,6 +104,10 @@ void module_free(Module *m)
     free(m->func_names);
   }
 
+  /* Tier code made for this module (TierCache). */
+  if (m->fast_interp_code)
+    ((TierCache *)m->fast_interp_code)->release(m->fast_interp_code);
+
   free(m->bytes);
   free(m);
 }

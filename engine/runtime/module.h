@@ -181,6 +181,12 @@ typedef struct CustomSection {
   uint32_t size;
 } CustomSection;
 
+/* A tier's per-module cache (Module.fast_interp_code, jit_code) starts with
+ * this header, so module_free can release it without knowing the tier. */
+typedef struct TierCache {
+  void (*release)(struct TierCache *cache);
+} TierCache;
+
 typedef struct Module {
   uint8_t *bytes; /* our copy of the binary */
   size_t size;
@@ -232,7 +238,7 @@ typedef struct Module {
   char **func_names; /* num_funcs entries or NULL */
 
   /* Tier caches: one slot per tier, filled lazily and published with an
-   * atomic store. */
+   * atomic compare-and-swap; each points at a TierCache header. */
   void *fast_interp_code;
   void *jit_code;
 } Module;

@@ -14,6 +14,9 @@
 #if WP_HAVE_CLASSIC_INTERP
 #include "../interp-classic/interp_classic.h"
 #endif
+#if WP_HAVE_FAST_INTERP
+#include "../interp-fast/interp_fast.h"
+#endif
 
 static atomic_int default_mode = TIER_DEFAULT;
 
@@ -100,6 +103,11 @@ void tier_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
 #if WP_HAVE_CLASSIC_INTERP
   case TIER_INTERP:
     interp_classic_call(env, f, argv);
+    return;
+#endif
+#if WP_HAVE_FAST_INTERP
+  case TIER_FAST_INTERP:
+    interp_fast_call(env, f, argv);
     return;
 #endif
   default:

@@ -1,0 +1,1081 @@
+/*
+ * translate.c -- validated bytecode to the fast interpreter's code
+ * (fast_code.h), one pass per function.
+ *
+ * The translator runs the operand stack at translation time: each entry says
+ * where a value lives -- a local's slot (local.get copies nothing), a
+ * constant (kept as an immediate until something needs it in a slot), or
+ * its own stack slot ("canonical": depth d lives in slot L + 3 + d).  An
+ * operation reads its operands wherever they are and writes its result to
+ * the canonical slot of the depth it produces, so
+ *
+ *     local.get 0; i32.const 1; i32.add; local.set 0
+ *
+ * becomes the single `I32_ADD_IMM [l0] [l0] 1`: the result slot of the add
+ * is patched to the local when local.set follows right away.  An i32
+ * comparison followed by br_if or if fuses into one compare-and-branch.
+ *
+ * Where control flow merges (block/loop/if entries, labels, calls), values
+ * are first "flushed" to their canonical slots, so every path agrees on
+ * where each stack value is.  A local.set first flushes the stack entries
+ * still reading that local.  Code after br/br_table/return/unreachable is
+ * skipped up to the end of its block.
+ */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/leb128.h"
+#include "../common/opcodes.h"
+#include "fast_code.h"
+
+enum { OPND_SLOT, OPND_CONST };
+
+typedef struct Operand {
+  uint8_t kind;
+  int64_t off;    /* OPND_SLOT: byte offset from fp */
+  uint64_t value; /* OPND_CONST: the bits, i32/f32 zero-extended */
+} Operand;
+
+enum { CTRL_FUNC, CTRL_BLOCK, CTRL_LOOP, CTRL_IF };
+
+typedef struct Ctrl {
+  uint8_t kind;
+  uint32_t height;        /* stack depth at entry, params excluded */
+  uint32_t num_params, num_results;
+  size_t label;           /* loop: cell index of its head */
+  size_t pending;         /* 1 + cell index of the newest forward branch here,
+                             chained through the cells; 0 for none */
+  size_t else_cell;       /* if: 1 + the cell of its false branch, 0 once placed */
+} Ctrl;
+
+#define NO_CELL ((size_t)-1)
+
+typedef struct Translator {
+  const Module *m;
+  const FuncDef *def;
+  const FuncType *type;
+  const void *const *handlers;
+  bool failed; /* out of memory */
+
+  Cell *code;
+  size_t n, cap;
+  size_t *targets; /* cells holding a code index, made addresses at the end */
+  size_t num_targets, targets_cap;
+
+  Operand *stk;
+  uint32_t sp, stk_cap;
+  Ctrl *ctrls;
+  uint32_t num_ctrls, ctrls_cap;
+
+  int64_t stack_base; /* byte offset of depth 0 */
+  /* The last operation emitted and where its result went, while the value
+   * it produced is still the top of the stack and no label came after it:
+   * a following local.set may redirect it, br_if/if may fuse with it. */
+  size_t last_op_pos;
+  FastOp last_op;
+  size_t last_dst; /* cell of the result operand, or NO_CELL */
+  uint32_t last_depth;
+} Translator;
+
+static bool reserve(void **buf, size_t *cap, size_t need, size_t elem, bool *failed)
+{
+  if (need <= *cap)
+    return true;
+  size_t n = *cap ? *cap * 2 : 64;
+  while (n < need)
+    n *= 2;
+  void *p = realloc(*buf, n * elem);
+  if (!p) {
+    *failed = true;
+    return false;
+  }
+  *buf = p;
+  *cap = n;
+  return true;
+}
+
+/* ---- emitting ------------------------------------------------------------ */
+
+static void emit(Translator *t, uint64_t u)
+{
+  if (t->n == t->cap && !reserve((void **)&t->code, &t->cap, t->n + 1, sizeof(Cell), &t->failed))
+    return;
+  t->code[t->n++].u = u;
+}
+
+static void emit_op(Translator *t, FastOp op)
+{
+  t->last_op_pos = t->n;
+  t->last_op = op;
+  t->last_dst = NO_CELL;
+  if (t->handlers) {
+    if (t->n == t->cap && !reserve((void **)&t->code, &t->cap, t->n + 1, sizeof(Cell), &t->failed))
+      return;
+    t->code[t->n++].h = t->handlers[op];
+  } else {
+    emit(t, (uint64_t)op);
+  }
+}
+
+/* A branch target: a code index now, an address after translation. */
+static void emit_target(Translator *t, size_t index)
+{
+  if (t->num_targets == t->targets_cap &&
+      !reserve((void **)&t->targets, &t->targets_cap, t->num_targets + 1, sizeof(size_t), &t->failed))
+    return;
+  t->targets[t->num_targets++] = t->n;
+  emit(t, index);
+}
+
+/* A branch to a label not placed yet: chained into c->pending. */
+static void emit_forward(Translator *t, Ctrl *c)
+{
+  size_t cell = t->n;
+  emit_target(t, c->pending);
+  c->pending = cell + 1;
+}
+
+static void emit_label_target(Translator *t, Ctrl *c)
+{
+  if (c->kind == CTRL_LOOP)
+    emit_target(t, c->label);
+  else
+    emit_forward(t, c);
+}
+
+/* Places the label of c (its `end`) here. */
+static void resolve_pending(Translator *t, Ctrl *c)
+{
+  size_t link = c->pending;
+  while (link && !t->failed) {
+    size_t cell = link - 1;
+    link = t->code[cell].u;
+    t->code[cell].u = t->n;
+  }
+  c->pending = 0;
+  t->last_dst = NO_CELL;
+}
+
+/* ---- the stack model ----------------------------------------------------- */
+
+static inline int64_t canon(const Translator *t, uint32_t depth)
+{
+  return t->stack_base + (int64_t)depth * 8;
+}
+
+static void push_slot(Translator *t, int64_t off)
+{
+  t->stk[t->sp++] = (Operand){OPND_SLOT, off, 0};
+}
+
+static void push_const(Translator *t, uint64_t value)
+{
+  t->stk[t->sp++] = (Operand){OPND_CONST, 0, value};
+}
+
+static inline bool is_canonical(const Translator *t, uint32_t i)
+{
+  return t->stk[i].kind == OPND_SLOT && t->stk[i].off == canon(t, i);
+}
+
+/* Emits a copy of entry `o` to slot `dst` (nothing if it is there). */
+static void emit_move(Translator *t, int64_t dst, const Operand *o)
+{
+  if (o->kind == OPND_CONST) {
+    emit_op(t, FOP_COPY_IMM);
+    emit(t, (uint64_t)dst);
+    emit(t, o->value);
+  } else if (o->off != dst) {
+    emit_op(t, FOP_COPY);
+    emit(t, (uint64_t)dst);
+    emit(t, (uint64_t)o->off);
+  }
+}
+
+/* Entry i to its canonical slot. */
+static void flush_one(Translator *t, uint32_t i)
+{
+  if (is_canonical(t, i))
+    return;
+  emit_move(t, canon(t, i), &t->stk[i]);
+  t->stk[i] = (Operand){OPND_SLOT, canon(t, i), 0};
+}
+
+static void flush_range(Translator *t, uint32_t from, uint32_t to)
+{
+  for (uint32_t i = from; i < to; i++)
+    flush_one(t, i);
+}
+
+/* Entry i in some slot (a constant goes to its canonical one). */
+static int64_t slot_of(Translator *t, uint32_t i)
+{
+  if (t->stk[i].kind == OPND_CONST)
+    flush_one(t, i);
+  return t->stk[i].off;
+}
+
+/* The result of the operation just emitted, whose result operand is at cell
+ * `dst_cell`: the new top of the stack. */
+static void push_result(Translator *t, size_t dst_cell)
+{
+  t->last_dst = dst_cell;
+  t->last_depth = t->sp;
+  push_slot(t, canon(t, t->sp));
+}
+
+/* A local is about to change: entries still reading it get their own copy. */
+static void flush_local_readers(Translator *t, int64_t local_off, uint32_t below)
+{
+  for (uint32_t i = 0; i < below; i++)
+    if (t->stk[i].kind == OPND_SLOT && t->stk[i].off == local_off)
+      flush_one(t, i);
+}
+
+/* ---- operations ---------------------------------------------------------- */
+
+static void unop(Translator *t, FastOp op)
+{
+  int64_t a = slot_of(t, t->sp - 1);
+  t->sp--;
+  emit_op(t, op);
+  size_t d = t->n;
+  emit(t, (uint64_t)canon(t, t->sp));
+  emit(t, (uint64_t)a);
+  push_result(t, d);
+}
+
+static void binop(Translator *t, FastOp op)
+{
+  int64_t a = slot_of(t, t->sp - 2);
+  int64_t b = slot_of(t, t->sp - 1);
+  t->sp -= 2;
+  emit_op(t, op);
+  size_t d = t->n;
+  emit(t, (uint64_t)canon(t, t->sp));
+  emit(t, (uint64_t)a);
+  emit(t, (uint64_t)b);
+  push_result(t, d);
+}
+
+static bool is_commutative(FastOp op)
+{
+  switch (op) {
+  case FOP_I32_ADD: case FOP_I32_MUL: case FOP_I32_AND: case FOP_I32_OR: case FOP_I32_XOR:
+  case FOP_I32_EQ: case FOP_I32_NE:
+  case FOP_I64_ADD: case FOP_I64_MUL: case FOP_I64_AND: case FOP_I64_OR: case FOP_I64_XOR:
+  case FOP_I64_EQ: case FOP_I64_NE:
+    return true;
+  default:
+    return false;
+  }
+}
+
+/* An integer binary operation; op + 1 is its immediate form. */
+static void int_binop(Translator *t, FastOp op)
+{
+  Operand *a = &t->stk[t->sp - 2], *b = &t->stk[t->sp - 1];
+  if (a->kind == OPND_CONST && b->kind != OPND_CONST && is_commutative(op)) {
+    Operand tmp = *a;
+    *a = *b;
+    *b = tmp;
+  }
+  if (b->kind != OPND_CONST) {
+    binop(t, op);
+    return;
+  }
+  uint64_t k = b->value;
+  int64_t sa = slot_of(t, t->sp - 2);
+  t->sp -= 2;
+  emit_op(t, (FastOp)(op + 1));
+  size_t d = t->n;
+  emit(t, (uint64_t)canon(t, t->sp));
+  emit(t, (uint64_t)sa);
+  emit(t, k);
+  push_result(t, d);
+}
+
+/* The fused form of an i32 comparison, and of its negation. */
+static bool fused_branch(FastOp op, bool negate, FastOp *slot_form)
+{
+  switch (op) {
+#define CASE(name, expr, inverse)                                              \
+  case FOP_I32_##name:                                                         \
+  case FOP_I32_##name##_IMM:                                                   \
+    *slot_form = negate ? FOP_BR_IF_##inverse : FOP_BR_IF_##name;              \
+    return true;
+    FAST_I32_CMPS(CASE)
+#undef CASE
+  default:
+    return false;
+  }
+}
+
+/* Pops the condition and emits a branch taken when it is `when` (true:
+ * nonzero); the caller emits the target cell next. */
+static void emit_cond(Translator *t, bool when)
+{
+  uint32_t top = t->sp - 1;
+  if (t->last_dst != NO_CELL && t->last_depth == top && is_canonical(t, top) && !t->failed) {
+    FastOp op = t->last_op;
+    size_t at = t->last_op_pos;
+    FastOp fused;
+    if (fused_branch(op, !when, &fused)) {
+      /* The comparison's result is only this branch's: compare and branch
+       * in one operation instead. */
+      bool imm = op != FOP_I32_EQ && op != FOP_I32_NE && op != FOP_I32_LT_S && op != FOP_I32_LT_U &&
+                 op != FOP_I32_GT_S && op != FOP_I32_GT_U && op != FOP_I32_LE_S &&
+                 op != FOP_I32_LE_U && op != FOP_I32_GE_S && op != FOP_I32_GE_U;
+      uint64_t a = t->code[at + 2].u, b = t->code[at + 3].u;
+      t->n = at;
+      t->sp--;
+      emit_op(t, imm ? (FastOp)(fused + 1) : fused);
+      emit(t, a);
+      emit(t, b);
+      return;
+    }
+    if (op == FOP_I32_EQZ) {
+      uint64_t a = t->code[at + 2].u;
+      t->n = at;
+      t->sp--;
+      emit_op(t, when ? FOP_BR_IFZ : FOP_BR_IF);
+      emit(t, a);
+      return;
+    }
+  }
+  int64_t c = slot_of(t, top);
+  t->sp--;
+  emit_op(t, when ? FOP_BR_IF : FOP_BR_IFZ);
+  emit(t, (uint64_t)c);
+}
+
+/* ---- control ------------------------------------------------------------- */
+
+static void push_ctrl(Translator *t, uint8_t kind, uint32_t np, uint32_t nr)
+{
+  if (t->num_ctrls == t->ctrls_cap) {
+    size_t cap = t->ctrls_cap;
+    if (!reserve((void **)&t->ctrls, &cap, (size_t)t->num_ctrls + 1, sizeof(Ctrl), &t->failed))
+      return;
+    t->ctrls_cap = (uint32_t)cap;
+  }
+  Ctrl *c = &t->ctrls[t->num_ctrls++];
+  c->kind = kind;
+  c->height = t->sp - np;
+  c->num_params = np;
+  c->num_results = nr;
+  c->label = t->n;
+  c->pending = 0;
+  c->else_cell = 0;
+}
+
+static void block_type(const Translator *t, const uint8_t **pc, uint32_t *np, uint32_t *nr)
+{
+  int64_t bt = leb_s64(pc);
+  *np = 0;
+  *nr = 0;
+  if (bt == -0x40)
+    return;
+  if (bt < 0) {
+    *nr = 1;
+    return;
+  }
+  *np = t->m->types[bt].num_params;
+  *nr = t->m->types[bt].num_results;
+}
+
+/* Does branching to c from here move values? */
+static bool needs_moves(const Translator *t, const Ctrl *c)
+{
+  uint32_t arity = c->kind == CTRL_LOOP ? c->num_params : c->num_results;
+  for (uint32_t i = 0; i < arity; i++) {
+    const Operand *o = &t->stk[t->sp - arity + i];
+    if (o->kind != OPND_SLOT || o->off != canon(t, c->height + i))
+      return true;
+  }
+  return false;
+}
+
+/* Moves the carried values where c's label wants them. */
+static void emit_moves(Translator *t, const Ctrl *c)
+{
+  uint32_t arity = c->kind == CTRL_LOOP ? c->num_params : c->num_results;
+  for (uint32_t i = 0; i < arity; i++)
+    emit_move(t, canon(t, c->height + i), &t->stk[t->sp - arity + i]);
+}
+
+/* Leaves the stack model alone: the copies are on the returning path only
+ * (a br_if's taken branch, for one). */
+static void emit_return(Translator *t)
+{
+  uint32_t nr = t->type->num_results;
+  for (uint32_t i = t->sp - nr; i < t->sp; i++)
+    if (!is_canonical(t, i))
+      emit_move(t, canon(t, i), &t->stk[i]);
+  emit_op(t, FOP_RETURN);
+  emit(t, (uint64_t)canon(t, t->sp - nr));
+  emit(t, nr);
+  emit(t, (uint64_t)t->def->local_slots * 8); /* the header */
+}
+
+/* An unconditional branch to label depth `depth`. */
+static void emit_br(Translator *t, uint32_t depth)
+{
+  Ctrl *c = &t->ctrls[t->num_ctrls - 1 - depth];
+  if (c->kind == CTRL_FUNC) {
+    emit_return(t);
+    return;
+  }
+  emit_moves(t, c);
+  emit_op(t, FOP_BR);
+  emit_label_target(t, c);
+}
+
+static void translate_br_if(Translator *t, uint32_t depth)
+{
+  Ctrl *c = &t->ctrls[t->num_ctrls - 1 - depth];
+  /* the condition is the top; the carried values are below it */
+  t->sp--;
+  bool direct = c->kind != CTRL_FUNC && !needs_moves(t, c);
+  t->sp++;
+  if (direct) {
+    emit_cond(t, true);
+    emit_label_target(t, c);
+    return;
+  }
+  /* Skip the moves and the jump when the condition is false. */
+  emit_cond(t, false);
+  size_t skip = t->n;
+  emit_target(t, 0);
+  emit_br(t, depth);
+  if (!t->failed)
+    t->code[skip].u = t->n;
+  t->last_dst = NO_CELL;
+}
+
+static void translate_br_table(Translator *t, const uint8_t **pc)
+{
+  uint32_t n = leb_u32(pc);
+  int64_t idx = slot_of(t, t->sp - 1);
+  t->sp--;
+  emit_op(t, FOP_BR_TABLE);
+  emit(t, (uint64_t)idx);
+  emit(t, n);
+  size_t first = t->n;
+  for (uint32_t i = 0; i <= n; i++)
+    emit_target(t, 0);
+  /* Each label gets its target, or a stub that moves values first. */
+  for (uint32_t i = 0; i <= n && !t->failed; i++) {
+    uint32_t depth = leb_u32(pc);
+    Ctrl *c = &t->ctrls[t->num_ctrls - 1 - depth];
+    size_t cell = first + i;
+    if (c->kind != CTRL_FUNC && !needs_moves(t, c)) {
+      if (c->kind == CTRL_LOOP) {
+        t->code[cell].u = c->label;
+      } else {
+        t->code[cell].u = c->pending;
+        c->pending = cell + 1;
+      }
+      continue;
+    }
+    t->code[cell].u = t->n;
+    emit_br(t, depth);
+  }
+}
+
+/* ---- one function -------------------------------------------------------- */
+
+static FastOp load_op(uint8_t op)
+{
+  switch (op) {
+#define CASE(name, ...)                                                        \
+  case OP_##name:                                                              \
+    return FOP_##name;
+    FAST_LOADS(CASE)
+#undef CASE
+  default:
+    return FOP_UNREACHABLE;
+  }
+}
+
+static FastOp store_op(uint8_t op)
+{
+  switch (op) {
+#define CASE(name, ...)                                                        \
+  case OP_##name:                                                              \
+    return FOP_##name;
+    FAST_STORES(CASE)
+#undef CASE
+  default:
+    return FOP_UNREACHABLE;
+  }
+}
+
+/* Skips the immediates of an instruction in dead code. */
+static void skip_immediates(const uint8_t **pc, uint8_t imm)
+{
+  switch ((ImmKind)imm) {
+  case IMM_NONE:
+    break;
+  case IMM_BR_TABLE: {
+    uint32_t n = leb_u32(pc);
+    for (uint32_t i = 0; i <= n; i++)
+      leb_skip(pc);
+    break;
+  }
+  case IMM_CALL_INDIRECT: case IMM_MEMARG: case IMM_ELEM_TABLE: case IMM_TABLE_TABLE:
+  case IMM_DATA_MEMORY: case IMM_MEMORY_MEMORY:
+    leb_skip(pc);
+    leb_skip(pc);
+    break;
+  case IMM_F32:
+    *pc += 4;
+    break;
+  case IMM_F64:
+    *pc += 8;
+    break;
+  case IMM_SELECT_T: {
+    uint32_t n = leb_u32(pc);
+    *pc += n;
+    break;
+  }
+  case IMM_REFTYPE:
+    *pc += 1;
+    break;
+  default: /* one LEB */
+    leb_skip(pc);
+    break;
+  }
+}
+
+static void translate_fc(Translator *t, const uint8_t **pc)
+{
+  uint32_t sub = leb_u32(pc);
+  uint32_t x, y;
+  int64_t a, b, c;
+  switch (sub) {
+#define SAT(name)                                                              \
+  case OP_FC_##name:                                                           \
+    unop(t, FOP_##name);                                                       \
+    return;
+    SAT(I32_TRUNC_SAT_F32_S) SAT(I32_TRUNC_SAT_F32_U) SAT(I32_TRUNC_SAT_F64_S)
+    SAT(I32_TRUNC_SAT_F64_U) SAT(I64_TRUNC_SAT_F32_S) SAT(I64_TRUNC_SAT_F32_U)
+    SAT(I64_TRUNC_SAT_F64_S) SAT(I64_TRUNC_SAT_F64_U)
+#undef SAT
+  case OP_FC_DATA_DROP:
+  case OP_FC_ELEM_DROP:
+    x = leb_u32(pc);
+    emit_op(t, sub == OP_FC_DATA_DROP ? FOP_DATA_DROP : FOP_ELEM_DROP);
+    emit(t, x);
+    return;
+  case OP_FC_TABLE_SIZE:
+    x = leb_u32(pc);
+    emit_op(t, FOP_TABLE_SIZE);
+    {
+      size_t d = t->n;
+      emit(t, (uint64_t)canon(t, t->sp));
+      emit(t, x);
+      push_result(t, d);
+    }
+    return;
+  case OP_FC_TABLE_GROW: {
+    x = leb_u32(pc);
+    a = slot_of(t, t->sp - 2);
+    b = slot_of(t, t->sp - 1);
+    t->sp -= 2;
+    emit_op(t, FOP_TABLE_GROW);
+    size_t d = t->n;
+    emit(t, (uint64_t)canon(t, t->sp));
+    emit(t, (uint64_t)a);
+    emit(t, (uint64_t)b);
+    emit(t, x);
+    push_result(t, d);
+    return;
+  }
+  default:
+    break;
+  }
+  /* The rest take three operands and produce nothing. */
+  FastOp op;
+  x = y = 0;
+  switch (sub) {
+  case OP_FC_MEMORY_INIT:
+    op = FOP_MEMORY_INIT;
+    x = leb_u32(pc);
+    leb_skip(pc);
+    break;
+  case OP_FC_MEMORY_COPY:
+    op = FOP_MEMORY_COPY;
+    leb_skip(pc);
+    leb_skip(pc);
+    break;
+  case OP_FC_MEMORY_FILL:
+    op = FOP_MEMORY_FILL;
+    leb_skip(pc);
+    break;
+  case OP_FC_TABLE_INIT:
+    op = FOP_TABLE_INIT;
+    x = leb_u32(pc); /* element segment */
+    y = leb_u32(pc); /* table */
+    break;
+  case OP_FC_TABLE_COPY:
+    op = FOP_TABLE_COPY;
+    x = leb_u32(pc);
+    y = leb_u32(pc);
+    break;
+  default: /* OP_FC_TABLE_FILL */
+    op = FOP_TABLE_FILL;
+    x = leb_u32(pc);
+    break;
+  }
+  a = slot_of(t, t->sp - 3);
+  b = slot_of(t, t->sp - 2);
+  c = slot_of(t, t->sp - 1);
+  t->sp -= 3;
+  emit_op(t, op);
+  emit(t, (uint64_t)a);
+  emit(t, (uint64_t)b);
+  emit(t, (uint64_t)c);
+  if (op != FOP_MEMORY_COPY && op != FOP_MEMORY_FILL)
+    emit(t, x);
+  if (op == FOP_TABLE_INIT || op == FOP_TABLE_COPY)
+    emit(t, y);
+}
+
+static void translate_local_set(Translator *t, uint32_t x, bool tee)
+{
+  int64_t off = (int64_t)x * 8;
+  uint32_t top = t->sp - 1;
+  bool readers = false;
+  for (uint32_t i = 0; i < top; i++)
+    if (t->stk[i].kind == OPND_SLOT && t->stk[i].off == off)
+      readers = true;
+  if (!readers && t->last_dst != NO_CELL && t->last_depth == top && is_canonical(t, top) &&
+      !t->failed) {
+    /* The value was just computed: compute it into the local instead. */
+    t->code[t->last_dst].u = (uint64_t)off;
+    t->last_dst = NO_CELL;
+  } else {
+    flush_local_readers(t, off, top);
+    emit_move(t, off, &t->stk[top]);
+  }
+  t->sp--;
+  if (tee)
+    push_slot(t, off);
+}
+
+static void translate_call(Translator *t, FastOp op, uint32_t a1, uint32_t a2, const FuncType *ft)
+{
+  int64_t idx = 0;
+  if (op == FOP_CALL_INDIRECT) {
+    idx = slot_of(t, t->sp - 1);
+    t->sp--;
+  }
+  uint32_t np = ft->num_params;
+  flush_range(t, t->sp - np, t->sp);
+  int64_t args = canon(t, t->sp - np);
+  emit_op(t, op);
+  emit(t, a1);
+  if (op == FOP_CALL_INDIRECT) {
+    emit(t, a2);
+    emit(t, (uint64_t)idx);
+  }
+  emit(t, (uint64_t)args);
+  emit(t, (uint64_t)t->stack_base + (uint64_t)t->def->max_stack * 8);
+  t->sp -= np;
+  for (uint32_t i = 0; i < ft->num_results; i++)
+    push_slot(t, canon(t, t->sp));
+  t->last_dst = NO_CELL;
+}
+
+static bool translate_body(Translator *t)
+{
+  const FuncDef *def = t->def;
+  const uint8_t *pc = def->body;
+  uint32_t dead_depth = 0; /* blocks opened inside dead code */
+  bool dead = false;
+
+  push_ctrl(t, CTRL_FUNC, 0, t->type->num_results);
+  while (t->num_ctrls > 0 && !t->failed) {
+    uint8_t op = *pc++;
+    if (dead) {
+      if (op == OP_BLOCK || op == OP_LOOP || op == OP_IF) {
+        dead_depth++;
+        leb_skip(&pc);
+        continue;
+      }
+      if (op == OP_END && dead_depth > 0) {
+        dead_depth--;
+        continue;
+      }
+      if (op != OP_END && !(op == OP_ELSE && dead_depth == 0)) {
+        if (op == OP_PREFIX_FC) {
+          uint32_t sub = leb_u32(&pc);
+          skip_immediates(&pc, opcode_fc_info[sub].imm);
+        } else {
+          skip_immediates(&pc, opcode_info[op].imm);
+        }
+        continue;
+      }
+    }
+
+    switch (op) {
+    case OP_UNREACHABLE:
+      emit_op(t, FOP_UNREACHABLE);
+      dead = true;
+      break;
+    case OP_NOP:
+      break;
+    case OP_BLOCK:
+    case OP_LOOP:
+    case OP_IF: {
+      uint32_t np, nr;
+      block_type(t, &pc, &np, &nr);
+      if (op == OP_IF) {
+        /* Everything below the condition in place, then branch to the
+         * else arm (placed later) when the condition is false. */
+        flush_range(t, 0, t->sp - 1);
+        emit_cond(t, false);
+        size_t cell = t->n;
+        emit_target(t, 0);
+        push_ctrl(t, CTRL_IF, np, nr);
+        if (!t->failed)
+          t->ctrls[t->num_ctrls - 1].else_cell = cell + 1;
+        break;
+      }
+      flush_range(t, 0, t->sp);
+      push_ctrl(t, op == OP_LOOP ? CTRL_LOOP : CTRL_BLOCK, np, nr);
+      if (op == OP_LOOP) {
+        /* back-edges land on the poll (contract 6) */
+        t->ctrls[t->num_ctrls - 1].label = t->n;
+        emit_op(t, FOP_POLL);
+      }
+      t->last_dst = NO_CELL;
+      break;
+    }
+    case OP_ELSE: {
+      Ctrl *c = &t->ctrls[t->num_ctrls - 1];
+      if (!dead) {
+        flush_range(t, t->sp - c->num_results, t->sp);
+        emit_op(t, FOP_BR);
+        emit_forward(t, c);
+      }
+      t->code[c->else_cell - 1].u = t->n;
+      c->else_cell = 0;
+      t->sp = c->height;
+      for (uint32_t i = 0; i < c->num_params; i++)
+        push_slot(t, canon(t, t->sp));
+      dead = false;
+      t->last_dst = NO_CELL;
+      break;
+    }
+    case OP_END: {
+      Ctrl *c = &t->ctrls[t->num_ctrls - 1];
+      if (!dead)
+        flush_range(t, t->sp - c->num_results, t->sp);
+      if (c->kind == CTRL_IF && c->else_cell) {
+        t->code[c->else_cell - 1].u = t->n;
+        c->else_cell = 0;
+      }
+      resolve_pending(t, c);
+      t->sp = c->height;
+      for (uint32_t i = 0; i < c->num_results; i++)
+        push_slot(t, canon(t, t->sp));
+      if (c->kind == CTRL_FUNC)
+        emit_return(t);
+      t->num_ctrls--;
+      dead = false;
+      t->last_dst = NO_CELL;
+      break;
+    }
+    case OP_BR:
+      emit_br(t, leb_u32(&pc));
+      dead = true;
+      break;
+    case OP_BR_IF:
+      translate_br_if(t, leb_u32(&pc));
+      break;
+    case OP_BR_TABLE:
+      translate_br_table(t, &pc);
+      dead = true;
+      break;
+    case OP_RETURN:
+      emit_return(t);
+      dead = true;
+      break;
+    case OP_CALL: {
+      uint32_t f = leb_u32(&pc);
+      if (f >= t->m->num_imported_funcs)
+        translate_call(t, FOP_CALL_DEF, f - t->m->num_imported_funcs, 0, module_func_type(t->m, f));
+      else
+        translate_call(t, FOP_CALL, f, 0, module_func_type(t->m, f));
+      break;
+    }
+    case OP_CALL_INDIRECT: {
+      uint32_t type = leb_u32(&pc);
+      uint32_t table = leb_u32(&pc);
+      translate_call(t, FOP_CALL_INDIRECT, type, table, &t->m->types[type]);
+      break;
+    }
+
+    case OP_DROP:
+      t->sp--;
+      t->last_dst = NO_CELL;
+      break;
+    case OP_SELECT_T:
+    case OP_SELECT: {
+      if (op == OP_SELECT_T) {
+        uint32_t n = leb_u32(&pc);
+        pc += n;
+      }
+      int64_t a = slot_of(t, t->sp - 3);
+      int64_t b = slot_of(t, t->sp - 2);
+      int64_t c = slot_of(t, t->sp - 1);
+      t->sp -= 3;
+      emit_op(t, FOP_SELECT);
+      size_t d = t->n;
+      emit(t, (uint64_t)canon(t, t->sp));
+      emit(t, (uint64_t)a);
+      emit(t, (uint64_t)b);
+      emit(t, (uint64_t)c);
+      push_result(t, d);
+      break;
+    }
+
+    case OP_LOCAL_GET:
+      push_slot(t, (int64_t)leb_u32(&pc) * 8);
+      t->last_dst = NO_CELL;
+      break;
+    case OP_LOCAL_SET:
+      translate_local_set(t, leb_u32(&pc), false);
+      break;
+    case OP_LOCAL_TEE:
+      translate_local_set(t, leb_u32(&pc), true);
+      break;
+    case OP_GLOBAL_GET: {
+      uint32_t g = leb_u32(&pc);
+      emit_op(t, FOP_GLOBAL_GET);
+      size_t d = t->n;
+      emit(t, (uint64_t)canon(t, t->sp));
+      emit(t, g);
+      push_result(t, d);
+      break;
+    }
+    case OP_GLOBAL_SET: {
+      uint32_t g = leb_u32(&pc);
+      int64_t a = slot_of(t, t->sp - 1);
+      t->sp--;
+      emit_op(t, FOP_GLOBAL_SET);
+      emit(t, (uint64_t)a);
+      emit(t, g);
+      break;
+    }
+
+    case OP_TABLE_GET: {
+      uint32_t x = leb_u32(&pc);
+      int64_t a = slot_of(t, t->sp - 1);
+      t->sp--;
+      emit_op(t, FOP_TABLE_GET);
+      size_t d = t->n;
+      emit(t, (uint64_t)canon(t, t->sp));
+      emit(t, (uint64_t)a);
+      emit(t, x);
+      push_result(t, d);
+      break;
+    }
+    case OP_TABLE_SET: {
+      uint32_t x = leb_u32(&pc);
+      int64_t a = slot_of(t, t->sp - 2);
+      int64_t b = slot_of(t, t->sp - 1);
+      t->sp -= 2;
+      emit_op(t, FOP_TABLE_SET);
+      emit(t, (uint64_t)a);
+      emit(t, (uint64_t)b);
+      emit(t, x);
+      break;
+    }
+
+    case OP_I32_LOAD: case OP_I64_LOAD: case OP_F32_LOAD: case OP_F64_LOAD:
+    case OP_I32_LOAD8_S: case OP_I32_LOAD8_U: case OP_I32_LOAD16_S: case OP_I32_LOAD16_U:
+    case OP_I64_LOAD8_S: case OP_I64_LOAD8_U: case OP_I64_LOAD16_S: case OP_I64_LOAD16_U:
+    case OP_I64_LOAD32_S: case OP_I64_LOAD32_U: {
+      leb_skip(&pc); /* alignment hint */
+      uint32_t offset = leb_u32(&pc);
+      int64_t a = slot_of(t, t->sp - 1);
+      t->sp--;
+      emit_op(t, load_op(op));
+      size_t d = t->n;
+      emit(t, (uint64_t)canon(t, t->sp));
+      emit(t, (uint64_t)a);
+      emit(t, offset);
+      push_result(t, d);
+      break;
+    }
+    case OP_I32_STORE: case OP_I64_STORE: case OP_F32_STORE: case OP_F64_STORE:
+    case OP_I32_STORE8: case OP_I32_STORE16: case OP_I64_STORE8: case OP_I64_STORE16:
+    case OP_I64_STORE32: {
+      leb_skip(&pc);
+      uint32_t offset = leb_u32(&pc);
+      int64_t a = slot_of(t, t->sp - 2);
+      int64_t b = slot_of(t, t->sp - 1);
+      t->sp -= 2;
+      emit_op(t, store_op(op));
+      emit(t, (uint64_t)a);
+      emit(t, (uint64_t)b);
+      emit(t, offset);
+      break;
+    }
+    case OP_MEMORY_SIZE: {
+      leb_skip(&pc);
+      emit_op(t, FOP_MEMORY_SIZE);
+      size_t d = t->n;
+      emit(t, (uint64_t)canon(t, t->sp));
+      push_result(t, d);
+      break;
+    }
+    case OP_MEMORY_GROW:
+      leb_skip(&pc);
+      unop(t, FOP_MEMORY_GROW);
+      break;
+
+    case OP_I32_CONST:
+      push_const(t, (uint32_t)leb_s32(&pc));
+      t->last_dst = NO_CELL;
+      break;
+    case OP_I64_CONST:
+      push_const(t, (uint64_t)leb_s64(&pc));
+      t->last_dst = NO_CELL;
+      break;
+    case OP_F32_CONST: {
+      uint32_t bits;
+      memcpy(&bits, pc, 4);
+      pc += 4;
+      push_const(t, bits);
+      t->last_dst = NO_CELL;
+      break;
+    }
+    case OP_F64_CONST: {
+      uint64_t bits;
+      memcpy(&bits, pc, 8);
+      pc += 8;
+      push_const(t, bits);
+      t->last_dst = NO_CELL;
+      break;
+    }
+
+    /* Slots hold raw bits, i32/f32 zero-extended: these change nothing. */
+    case OP_I32_REINTERPRET_F32:
+    case OP_F32_REINTERPRET_I32:
+    case OP_I64_REINTERPRET_F64:
+    case OP_F64_REINTERPRET_I64:
+    case OP_I64_EXTEND_I32_U:
+      break;
+    case OP_I64_EXTEND_I32_S:
+      unop(t, FOP_I64_EXTEND32_S);
+      break;
+
+    case OP_REF_NULL:
+      pc++;
+      push_const(t, 0);
+      t->last_dst = NO_CELL;
+      break;
+    case OP_REF_IS_NULL:
+      unop(t, FOP_I64_EQZ);
+      break;
+    case OP_REF_FUNC: {
+      uint32_t f = leb_u32(&pc);
+      emit_op(t, FOP_REF_FUNC);
+      size_t d = t->n;
+      emit(t, (uint64_t)canon(t, t->sp));
+      emit(t, f);
+      push_result(t, d);
+      break;
+    }
+
+    case OP_PREFIX_FC:
+      translate_fc(t, &pc);
+      break;
+
+#define INT_BIN(name, ...)                                                     \
+  case OP_##name:                                                              \
+    int_binop(t, FOP_##name);                                                  \
+    break;
+      FAST_INT_BINOPS(INT_BIN)
+#undef INT_BIN
+#define FLOAT_BIN(name, ...)                                                   \
+  case OP_##name:                                                              \
+    binop(t, FOP_##name);                                                      \
+    break;
+      FAST_FLOAT_BINOPS(FLOAT_BIN)
+#undef FLOAT_BIN
+#define UN(name, ...)                                                          \
+  case OP_##name:                                                              \
+    unop(t, FOP_##name);                                                       \
+    break;
+      UN(I32_EQZ) UN(I32_CLZ) UN(I32_CTZ) UN(I32_POPCNT) UN(I32_EXTEND8_S) UN(I32_EXTEND16_S)
+      UN(I64_EQZ) UN(I64_CLZ) UN(I64_CTZ) UN(I64_POPCNT) UN(I64_EXTEND8_S) UN(I64_EXTEND16_S)
+      UN(I64_EXTEND32_S) UN(I32_WRAP_I64) UN(F32_ABS) UN(F32_NEG) UN(F32_CEIL) UN(F32_FLOOR)
+      UN(F32_TRUNC) UN(F32_NEAREST) UN(F32_SQRT) UN(F64_ABS) UN(F64_NEG) UN(F64_CEIL)
+      UN(F64_FLOOR) UN(F64_TRUNC) UN(F64_NEAREST) UN(F64_SQRT) UN(I32_TRUNC_F32_S)
+      UN(I32_TRUNC_F32_U) UN(I32_TRUNC_F64_S) UN(I32_TRUNC_F64_U) UN(I64_TRUNC_F32_S)
+      UN(I64_TRUNC_F32_U) UN(I64_TRUNC_F64_S) UN(I64_TRUNC_F64_U) UN(F32_CONVERT_I32_S)
+      UN(F32_CONVERT_I32_U) UN(F32_CONVERT_I64_S) UN(F32_CONVERT_I64_U) UN(F32_DEMOTE_F64)
+      UN(F64_CONVERT_I32_S) UN(F64_CONVERT_I32_U) UN(F64_CONVERT_I64_S) UN(F64_CONVERT_I64_U)
+      UN(F64_PROMOTE_F32)
+#undef UN
+
+    default:
+      /* SIMD and unassigned opcodes never pass validation. */
+      emit_op(t, FOP_UNREACHABLE);
+      dead = true;
+      break;
+    }
+  }
+  return !t->failed;
+}
+
+FastFunc *fast_translate(const Module *m, uint32_t def_index, const void *const *handlers)
+{
+  Translator t;
+  memset(&t, 0, sizeof t);
+  t.m = m;
+  t.def = &m->funcs[def_index];
+  t.type = &m->types[t.def->type_index];
+  t.handlers = handlers;
+  t.last_dst = NO_CELL;
+  t.stack_base = ((int64_t)t.def->local_slots + FAST_HEADER_SLOTS) * 8;
+  t.stk_cap = t.def->max_stack + 1;
+  t.stk = malloc(t.stk_cap * sizeof *t.stk);
+  FastFunc *f = NULL;
+  if (t.stk && translate_body(&t)) {
+    f = calloc(1, sizeof *f);
+    Cell *code = malloc((t.n ? t.n : 1) * sizeof(Cell));
+    if (f && code) {
+      memcpy(code, t.code, t.n * sizeof(Cell));
+      for (size_t i = 0; i < t.num_targets; i++)
+        code[t.targets[i]].target = code + code[t.targets[i]].u;
+      f->code = code;
+      f->local_slots = t.def->local_slots;
+      f->num_params = t.type->num_params;
+      f->frame_bytes = (t.def->local_slots + FAST_HEADER_SLOTS + t.def->max_stack) * 8;
+    } else {
+      free(code);
+      free(f);
+      f = NULL;
+    }
+  }
+  free(t.stk);
+  free(t.code);
+  free(t.targets);
+  free(t.ctrls);
+  return f;
+}
+
+void fast_func_free(FastFunc *f)
+{
+  if (f) {
+    free(f->code);
+    free(f);
+  }
+}
