@@ -17,11 +17,21 @@
 
 /* --- helpers --- */
 
+/* The mode the tests' Wasm runs in: WP_TEST_MODE (meson runs this unit once
+ * per interpreter the build has), the classic interpreter by default. */
+static RunningMode test_mode(void)
+{
+  const char *mode = g_getenv("WP_TEST_MODE");
+  if (mode && strcmp(mode, "fast-interp") == 0)
+    return Mode_Fast_Interp;
+  return Mode_Interp;
+}
+
 static void runtime_up(void)
 {
   RuntimeInitArgs args;
   memset(&args, 0, sizeof args);
-  args.running_mode = Mode_Interp;
+  args.running_mode = test_mode();
   g_assert_true(wasm_runtime_full_init(&args));
 }
 
@@ -64,14 +74,14 @@ static void test_init_zeroed(void)
 {
   RuntimeInitArgs args;
   memset(&args, 0, sizeof args);
-  args.running_mode = Mode_Interp;
+  args.running_mode = test_mode();
   g_assert_true(wasm_runtime_full_init(&args));
   /* nested pairs are counted */
   g_assert_true(wasm_runtime_init());
   wasm_runtime_destroy();
   wasm_module_t m = load("api-basic.wasm");
   wasm_module_inst_t inst = instantiate(m);
-  g_assert_cmpint(wasm_runtime_get_running_mode(inst), ==, Mode_Interp);
+  g_assert_cmpint(wasm_runtime_get_running_mode(inst), ==, test_mode());
   wasm_runtime_deinstantiate(inst);
   wasm_runtime_unload(m);
 
@@ -796,7 +806,7 @@ static void test_natives_from_init(void)
 {
   RuntimeInitArgs args;
   memset(&args, 0, sizeof args);
-  args.running_mode = Mode_Interp;
+  args.running_mode = test_mode();
   args.native_module_name = "env";
   args.native_symbols = env_natives;
   args.n_native_symbols = G_N_ELEMENTS(env_natives);

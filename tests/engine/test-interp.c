@@ -1,7 +1,8 @@
 /*
  * test-interp.c -- the classic interpreter through the internal API:
  * decode_module + validate_module + instance_new + exec_env_new +
- * runtime_call, with every instance set to Mode_Interp.
+ * runtime_call, with every instance set to the interpreter under test
+ * (WP_TEST_MODE: interp or fast-interp; meson runs both).
  *
  * Modules are tests/wat/interp-*.wat, built to .wasm by meson.
  */
@@ -19,6 +20,16 @@ typedef struct Loaded {
   Instance *inst;
   ExecEnv *env;
 } Loaded;
+
+/* The interpreter under test: WP_TEST_MODE (meson runs this unit once per
+ * interpreter the build has), the classic one by default. */
+static int test_mode(void)
+{
+  const char *mode = g_getenv("WP_TEST_MODE");
+  if (mode && strcmp(mode, "fast-interp") == 0)
+    return TIER_FAST_INTERP;
+  return TIER_INTERP;
+}
 
 static Loaded *load_with(const char *name, ImportResolver resolve, void *data)
 {
@@ -38,7 +49,7 @@ static Loaded *load_with(const char *name, ImportResolver resolve, void *data)
   l->inst = instance_new(l->module, resolve, data, DEFAULT_WASM_STACK_SIZE, err, sizeof err);
   if (!l->inst)
     g_error("instance_new(%s): %s", name, err);
-  l->inst->running_mode = TIER_INTERP;
+  l->inst->running_mode = test_mode();
   l->env = exec_env_new(l->inst, DEFAULT_WASM_STACK_SIZE);
   g_assert_nonnull(l->env);
   return l;
