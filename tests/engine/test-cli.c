@@ -66,6 +66,21 @@ static void test_fib(void)
   g_assert_cmpstr(r.out, ==, "75025\n");
   run_clear(&r);
 
+  /* the fast interpreter by name, where the build has it */
+  r = run("--list-modes", NULL);
+  gboolean have_fast = g_regex_match_simple("^fast-interp +supported$", r.out, G_REGEX_MULTILINE, 0);
+  run_clear(&r);
+  if (have_fast) {
+    r = run("--fast-interp", "-f", "fib", fib, "25", NULL);
+    g_assert_cmpint(r.status, ==, 0);
+    g_assert_cmpstr(r.out, ==, "75025\n");
+    run_clear(&r);
+    r = run("--fast-interp", "-f", "div", fib, "1", "0", NULL);
+    g_assert_cmpint(r.status, !=, 0);
+    g_assert_nonnull(strstr(r.err, "integer divide by zero"));
+    run_clear(&r);
+  }
+
   /* automatic mode, i64 argument and result */
   r = run("--function", "fib_iter", fib, "90", NULL);
   g_assert_cmpint(r.status, ==, 0);

@@ -14,6 +14,10 @@
 #include "runtime/runtime.h"
 #include "runtime/tiers.h"
 #include "validate/validator.h"
+#include "wp_config.h"
+#if WP_HAVE_FAST_INTERP
+#include "interp-fast/fast_code.h"
+#endif
 
 typedef struct Loaded {
   Module *module;
@@ -576,6 +580,114 @@ static void test_two_instances(void)
   unload(a);
 }
 
+#if WP_HAVE_FAST_INTERP
+/* --- the fast interpreter's code cache (compile once, instantiate many) --- */
+
+/* Another instance of l's module, in mode `mode`. */
+static Loaded *instantiate_again(Loaded *l, int mode)
+{
+  char err[256] = "";
+  Loaded *again = g_new0(Loaded, 1);
+  again->module = l->module;
+  again->inst = instance_new(l->module, NULL, NULL, DEFAULT_WASM_STACK_SIZE, err, sizeof err);
+  g_assert_nonnull(again->inst);
+  again->inst->running_mode = mode;
+  again->env = exec_env_new(again->inst, DEFAULT_WASM_STACK_SIZE);
+  return again;
+}
+
+static void unload_instance(Loaded *l)
+{
+  exec_env_free(l->env);
+  instance_unref(l->inst);
+  g_free(l);
+}
+
+static const FastFunc *fast_code(const Module *m, uint32_t def)
+{
+  const FastModule *fm = m->fast_interp_code;
+  return fm ? fm->funcs[def] : NULL;
+}
+
+static void test_fast_translate_once(void)
+{
+  Loaded *l = load("fib.wasm");
+  l->inst->running_mode = TIER_FAST_INTERP;
+  /* nothing is translated before a function runs in this mode */
+  g_assert_null(l->module->fast_interp_code);
+  g_assert_cmpuint(run1(l, "fib", 20), ==, 6765);
+  const FastFunc *fib = fast_code(l->module, 0);
+  g_assert_nonnull(fib);
+  /* only what ran: fib_iter (definition 1) is not translated */
+  g_assert_null(fast_code(l->module, 1));
+
+  /* a second instance runs the same code */
+  Loaded *again = instantiate_again(l, TIER_FAST_INTERP);
+  g_assert_cmpuint(run1(again, "fib", 21), ==, 10946);
+  g_assert_true(fast_code(l->module, 0) == fib);
+  unload_instance(again);
+  unload(l);
+}
+
+/* set_running_mode on a live instance takes effect at the next call. */
+static void test_fast_switch_mode(void)
+{
+  Loaded *l = load("fib.wasm");
+  l->inst->running_mode = TIER_INTERP;
+  g_assert_cmpuint(run1(l, "fib", 15), ==, 610);
+  g_assert_null(l->module->fast_interp_code);
+  l->inst->running_mode = TIER_FAST_INTERP;
+  g_assert_cmpuint(run1(l, "fib", 16), ==, 987);
+  g_assert_nonnull(fast_code(l->module, 0));
+  g_assert_cmpuint(run1(l, "fib_iter", 90), ==, 2880067194370816120ull);
+  l->inst->running_mode = TIER_INTERP;
+  g_assert_cmpuint(run1(l, "fib", 17), ==, 1597);
+  assert_trap(l, "div", TRAP_INTEGER_DIVIDE_BY_ZERO, 1, 0);
+  l->inst->running_mode = TIER_FAST_INTERP;
+  assert_trap(l, "div", TRAP_INTEGER_DIVIDE_BY_ZERO, 1, 0);
+  g_assert_cmpuint(run2(l, "div", 9, 3), ==, 3);
+  unload(l);
+}
+
+typedef struct Racer {
+  Loaded *l;
+  gint *go; /* the threads spin until it is set, to start together */
+  uint64_t result;
+} Racer;
+
+static gpointer race(gpointer data)
+{
+  Racer *r = data;
+  while (!g_atomic_int_get(r->go))
+    ;
+  r->result = run1(r->l, "fib", 22);
+  return NULL;
+}
+
+/* Threads making a function's first call at once: one translation wins,
+ * every thread gets the right answer, nothing leaks (ASan). */
+static void test_fast_concurrent_first_calls(void)
+{
+  Loaded *l = load("fib.wasm");
+  enum { N = 4 };
+  Racer racers[N];
+  GThread *threads[N];
+  gint go = 0;
+  for (int i = 0; i < N; i++) {
+    racers[i] = (Racer){instantiate_again(l, TIER_FAST_INTERP), &go, 0};
+    threads[i] = g_thread_new("racer", race, &racers[i]);
+  }
+  g_atomic_int_set(&go, 1);
+  for (int i = 0; i < N; i++) {
+    g_thread_join(threads[i]);
+    g_assert_cmpuint(racers[i].result, ==, 17711);
+    unload_instance(racers[i].l);
+  }
+  g_assert_nonnull(fast_code(l->module, 0));
+  unload(l);
+}
+#endif
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
@@ -594,5 +706,12 @@ int main(int argc, char **argv)
   g_test_add_func("/interp/stack/exhausted", test_stack_exhausted);
   g_test_add_func("/interp/interrupt", test_interrupt);
   g_test_add_func("/interp/link/two-instances", test_two_instances);
+#if WP_HAVE_FAST_INTERP
+  if (test_mode() == TIER_FAST_INTERP) {
+    g_test_add_func("/interp/fast/translate-once", test_fast_translate_once);
+    g_test_add_func("/interp/fast/switch-mode", test_fast_switch_mode);
+    g_test_add_func("/interp/fast/concurrent-first-calls", test_fast_concurrent_first_calls);
+  }
+#endif
   return g_test_run();
 }
