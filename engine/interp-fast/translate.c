@@ -50,6 +50,7 @@ typedef struct Ctrl {
 } Ctrl;
 
 #define NO_CELL ((size_t)-1)
+#define NO_ENTRY UINT32_MAX
 
 typedef struct Translator {
   const Module *m;
@@ -76,6 +77,7 @@ typedef struct Translator {
   FastOp last_op;
   size_t last_dst; /* cell of the result operand, or NO_CELL */
   uint32_t last_depth;
+  uint32_t st; /* index of the next side-table entry, in step with the code */
 } Translator;
 
 static bool reserve(void **buf, size_t *cap, size_t need, size_t elem, bool *failed)
@@ -410,20 +412,36 @@ static void emit_moves(Translator *t, const Ctrl *c)
 static void emit_return(Translator *t)
 {
   uint32_t nr = t->type->num_results;
-  for (uint32_t i = t->sp - nr; i < t->sp; i++)
-    if (!is_canonical(t, i))
-      emit_move(t, canon(t, i), &t->stk[i]);
+  int64_t from = canon(t, t->sp - nr);
+  if (nr == 1 && t->stk[t->sp - 1].kind == OPND_SLOT) {
+    from = t->stk[t->sp - 1].off; /* one result: from wherever it is */
+  } else {
+    for (uint32_t i = t->sp - nr; i < t->sp; i++)
+      if (!is_canonical(t, i))
+        emit_move(t, canon(t, i), &t->stk[i]);
+  }
   emit_op(t, FOP_RETURN);
-  emit(t, (uint64_t)canon(t, t->sp - nr));
+  emit(t, (uint64_t)from);
   emit(t, nr);
   emit(t, (uint64_t)t->def->local_slots * 8); /* the header */
 }
 
-/* An unconditional branch to label depth `depth`. */
-static void emit_br(Translator *t, uint32_t depth)
+/* Is the `end` at body offset `end_pc` followed by the function's own?
+ * Then branching there is returning. */
+static bool ends_function(const Translator *t, uint32_t end_pc)
+{
+  return (size_t)end_pc + 2 == (size_t)(t->def->end - t->def->body);
+}
+
+/* An unconditional branch to label depth `depth`; `entry` is its side-table
+ * entry (module.h BranchEntry), NO_ENTRY if not known. */
+static void emit_br(Translator *t, uint32_t depth, uint32_t entry)
 {
   Ctrl *c = &t->ctrls[t->num_ctrls - 1 - depth];
-  if (c->kind == CTRL_FUNC) {
+  if (c->kind == CTRL_FUNC ||
+      (c->kind != CTRL_LOOP && c->height == 0 && entry < t->def->num_branches &&
+       ends_function(t, t->def->branches[entry].target_pc))) {
+    /* with nothing below the carried values, these are the results */
     emit_return(t);
     return;
   }
@@ -448,7 +466,7 @@ static void translate_br_if(Translator *t, uint32_t depth)
   emit_cond(t, false);
   size_t skip = t->n;
   emit_target(t, 0);
-  emit_br(t, depth);
+  emit_br(t, depth, t->st);
   if (!t->failed)
     t->code[skip].u = t->n;
   t->last_dst = NO_CELL;
@@ -480,7 +498,7 @@ static void translate_br_table(Translator *t, const uint8_t **pc)
       continue;
     }
     t->code[cell].u = t->n;
-    emit_br(t, depth);
+    emit_br(t, depth, t->st + i);
   }
 }
 
@@ -700,6 +718,15 @@ static bool translate_body(Translator *t)
   while (t->num_ctrls > 0 && !t->failed) {
     uint8_t op = *pc++;
     if (dead) {
+      /* the validator made side-table entries for dead code too */
+      if (op == OP_IF || op == OP_ELSE || op == OP_BR || op == OP_BR_IF)
+        t->st++;
+      else if (op == OP_BR_TABLE) {
+        const uint8_t *q = pc;
+        t->st += leb_u32(&q) + 1;
+      }
+      if (op == OP_ELSE && dead_depth == 0)
+        t->st--; /* handled below */
       if (op == OP_BLOCK || op == OP_LOOP || op == OP_IF) {
         dead_depth++;
         leb_skip(&pc);
@@ -739,6 +766,7 @@ static bool translate_body(Translator *t)
         emit_cond(t, false);
         size_t cell = t->n;
         emit_target(t, 0);
+        t->st++;
         push_ctrl(t, CTRL_IF, np, nr);
         if (!t->failed)
           t->ctrls[t->num_ctrls - 1].else_cell = cell + 1;
@@ -757,10 +785,15 @@ static bool translate_body(Translator *t)
     case OP_ELSE: {
       Ctrl *c = &t->ctrls[t->num_ctrls - 1];
       if (!dead) {
-        flush_range(t, t->sp - c->num_results, t->sp);
-        emit_op(t, FOP_BR);
-        emit_forward(t, c);
+        if (t->st < t->def->num_branches && ends_function(t, t->def->branches[t->st].target_pc)) {
+          emit_return(t); /* the then-arm's results are the function's */
+        } else {
+          flush_range(t, t->sp - c->num_results, t->sp);
+          emit_op(t, FOP_BR);
+          emit_forward(t, c);
+        }
       }
+      t->st++;
       t->code[c->else_cell - 1].u = t->n;
       c->else_cell = 0;
       t->sp = c->height;
@@ -790,16 +823,22 @@ static bool translate_body(Translator *t)
       break;
     }
     case OP_BR:
-      emit_br(t, leb_u32(&pc));
+      emit_br(t, leb_u32(&pc), t->st);
+      t->st++;
       dead = true;
       break;
     case OP_BR_IF:
       translate_br_if(t, leb_u32(&pc));
+      t->st++;
       break;
-    case OP_BR_TABLE:
+    case OP_BR_TABLE: {
+      const uint8_t *q = pc;
+      uint32_t entries = leb_u32(&q) + 1;
       translate_br_table(t, &pc);
+      t->st += entries;
       dead = true;
       break;
+    }
     case OP_RETURN:
       emit_return(t);
       dead = true;
