@@ -30,7 +30,8 @@ int main(void)
       slot[i] = NULL;
       frees++;
     } else if (slot[i] && op == 1) {
-      uint32_t n = 1 + next() % (next() % 8 == 0 ? 65536 : 512);
+      uint32_t big = next() % 8 == 0; /* one call per statement: a fixed order */
+      uint32_t n = 1 + next() % (big ? 65536 : 512);
       unsigned char *p = realloc(slot[i], n);
       if (!p)
         return 1;
@@ -40,7 +41,8 @@ int main(void)
       size[i] = n;
       reallocs++;
     } else if (!slot[i]) {
-      uint32_t n = 1 + next() % (next() % 16 == 0 ? 200000 : 300);
+      uint32_t big = next() % 16 == 0;
+      uint32_t n = 1 + next() % (big ? 200000 : 300);
       slot[i] = malloc(n);
       if (!slot[i])
         return 1;
