@@ -1084,7 +1084,9 @@ FastFunc *fast_translate(const Module *m, uint32_t def_index, const void *const 
   t.handlers = handlers;
   t.last_dst = NO_CELL;
   t.stack_base = ((int64_t)t.def->local_slots + FAST_HEADER_SLOTS) * 8;
-  t.stk_cap = t.def->max_stack + 1;
+  /* the final `end` pushes the results even where the validator, in dead
+   * code, counted none */
+  t.stk_cap = t.def->max_stack + t.type->num_results + 1;
   t.stk = malloc(t.stk_cap * sizeof *t.stk);
   FastFunc *f = NULL;
   if (t.stk && translate_body(&t)) {

@@ -13,6 +13,7 @@
 #include "decode/decoder.h"
 #include "runtime/runtime.h"
 #include "runtime/tiers.h"
+#include "text/text.h"
 #include "validate/validator.h"
 #include "wp_config.h"
 #if WP_HAVE_FAST_INTERP
@@ -56,6 +57,27 @@ static Loaded *load_with(const char *name, ImportResolver resolve, void *data)
   l->inst->running_mode = test_mode();
   l->env = exec_env_new(l->inst, DEFAULT_WASM_STACK_SIZE);
   g_assert_nonnull(l->env);
+  return l;
+}
+
+/* The same from module text (the engine's own parser). */
+static Loaded *load_text(const char *wat)
+{
+  char err[256] = "";
+  size_t size = 0;
+  uint8_t *bytes = wat_to_binary(wat, strlen(wat), &size, err, sizeof err);
+  if (!bytes)
+    g_error("wat_to_binary: %s", err);
+  Loaded *l = g_new0(Loaded, 1);
+  l->module = decode_module(bytes, size, err, sizeof err);
+  free(bytes);
+  g_assert_nonnull(l->module);
+  if (!validate_module(l->module, err, sizeof err))
+    g_error("validate_module: %s", err);
+  l->inst = instance_new(l->module, NULL, NULL, DEFAULT_WASM_STACK_SIZE, err, sizeof err);
+  g_assert_nonnull(l->inst);
+  l->inst->running_mode = test_mode();
+  l->env = exec_env_new(l->inst, DEFAULT_WASM_STACK_SIZE);
   return l;
 }
 
@@ -580,6 +602,110 @@ static void test_two_instances(void)
   unload(a);
 }
 
+/* --- code shapes the fast interpreter's translator treats specially (its
+ * stack model, redirected results, fused branches, early returns, dead
+ * code); run in every interpreter --- */
+
+static const char edges_wat[] =
+  "(module\n"
+  "  (table 2 funcref) (elem (i32.const 0) $seven $twice)\n"
+  "  (type $i2i (func (param i32) (result i32)))\n"
+  "  (func $seven (param i32) (result i32) (i32.const 7))\n"
+  "  (func $twice (param i32) (result i32) (i32.add (local.get 0) (local.get 0)))\n"
+  "  (func (export \"dead-results\") (result i32 i32 i64) unreachable)\n"
+  "  (func (export \"tee\") (param i32) (result i32) (local i32)\n"
+  "    (local.set 1 (i32.add (local.get 0) (local.get 0)))\n"
+  "    (i32.add (local.get 1) (local.tee 1 (i32.mul (local.get 1) (i32.const 3)))))\n"
+  "  (func (export \"swap\") (param i32 i32) (result i32)\n"
+  "    (local.get 1) (local.get 0) (local.set 1) (local.set 0)\n"
+  "    (i32.sub (local.get 0) (local.get 1)))\n"
+  "  (func (export \"read-then-set\") (param i32) (result i32)\n"
+  "    (local.get 0) (local.set 0 (i32.add (local.get 0) (i32.const 1))) (local.get 0) (i32.sub))\n"
+  "  (func (export \"brif-return\") (param i32) (result i32)\n"
+  "    (block (result i32)\n"
+  "      (i32.const 5) (local.get 0) (i32.const 10) (br_if 1 (local.get 0)) (drop) (drop) (drop)\n"
+  "      (i32.const 7))\n"
+  "    (i32.const 100) (i32.add))\n"
+  "  (func (export \"junk-under\") (result i32 i32)\n"
+  "    (i32.const 9) (block (result i32) (i32.const 1) (i32.const 2) (br 0)))\n"
+  "  (func (export \"junk-at-end\") (result i32)\n"
+  "    (block (result i32) (i32.const 1) (i32.const 2) (br 0)))\n"
+  "  (func (export \"if-under\") (param i32) (result i32 i32)\n"
+  "    (i32.const 7) (if (result i32) (local.get 0) (then (i32.const 1)) (else (i32.const 2))))\n"
+  "  (func (export \"if-params\") (param i32 i32) (result i32)\n"
+  "    (local.get 1) (i32.const 3)\n"
+  "    (if (param i32 i32) (result i32) (i32.lt_s (local.get 0) (i32.const 0))\n"
+  "      (then (i32.sub)) (else (i32.mul))))\n"
+  "  (func (export \"table\") (param i32) (result i32)\n"
+  "    (block $b2 (result i32)\n"
+  "      (block $b1 (result i32)\n"
+  "        (block $b0 (result i32)\n"
+  "          (i32.const 11) (i32.const 22) (i32.const 33)\n"
+  "          (br_table $b0 $b1 $b2 3 (local.get 0)))\n"
+  "        (return (i32.add (i32.const 1000))))\n"
+  "      (return (i32.add (i32.const 2000))))\n"
+  "    (i32.add (i32.const 3000)))\n"
+  "  (func (export \"loop-params\") (param i32) (result i32)\n"
+  "    (i32.const 0) (local.get 0)\n"
+  "    (loop $l (param i32 i32) (result i32)\n"
+  "      (local.set 0)\n"
+  "      (i32.add (local.get 0))\n"
+  "      (local.get 0) (i32.const 1) (i32.sub) (local.tee 0)\n"
+  "      (br_if $l (i32.gt_s (local.get 0) (i32.const 0)))\n"
+  "      (drop)))\n"
+  "  (func (export \"select-consts\") (param i32) (result i32)\n"
+  "    (select (i32.const 4) (i32.const 5) (local.get 0)))\n"
+  "  (func (export \"indirect-const\") (param i32) (result i32)\n"
+  "    (i32.add (call_indirect (type $i2i) (local.get 0) (i32.const 0))\n"
+  "             (call_indirect (type $i2i) (local.get 0) (i32.const 1))))\n"
+  "  (func (export \"compares\") (param i32 i32) (result i32) (local i32)\n"
+  "    (if (i32.lt_u (local.get 0) (local.get 1)) (then (local.set 2 (i32.or (local.get 2) (i32.const 1)))))\n"
+  "    (if (i32.ge_s (local.get 0) (i32.const -1)) (then (local.set 2 (i32.or (local.get 2) (i32.const 2)))))\n"
+  "    (block (br_if 0 (i32.eqz (local.get 1))) (local.set 2 (i32.or (local.get 2) (i32.const 4))))\n"
+  "    (block (br_if 0 (i32.ne (local.get 0) (i32.const 5))) (local.set 2 (i32.or (local.get 2) (i32.const 8))))\n"
+  "    (local.get 2))\n"
+  ")\n";
+
+static void test_translate_edges(void)
+{
+  Loaded *l = load_text(edges_wat);
+  assert_trap(l, "dead-results", TRAP_UNREACHABLE, 0);
+  g_assert_cmpuint(run1(l, "tee", 2), ==, 4 + 12);
+  g_assert_cmpint(R32(run2(l, "swap", 10, 3)), ==, -7);
+  g_assert_cmpint(R32(run1(l, "read-then-set", 41)), ==, -1);
+  g_assert_cmpuint(run1(l, "brif-return", 0), ==, 107);
+  g_assert_cmpuint(run1(l, "brif-return", 1), ==, 10);
+
+  uint64_t argv[4] = {0};
+  g_assert_true(invoke(l, "junk-under", argv));
+  g_assert_cmpuint(argv[0], ==, 9);
+  g_assert_cmpuint(argv[1], ==, 2);
+  g_assert_cmpuint(run0(l, "junk-at-end"), ==, 2);
+  argv[0] = 1;
+  g_assert_true(invoke(l, "if-under", argv));
+  g_assert_cmpuint(argv[0], ==, 7);
+  g_assert_cmpuint(argv[1], ==, 1);
+  argv[0] = 0;
+  g_assert_true(invoke(l, "if-under", argv));
+  g_assert_cmpuint(argv[1], ==, 2);
+
+  g_assert_cmpint(R32(run2(l, "if-params", I32(-1), 10)), ==, 7);
+  g_assert_cmpint(R32(run2(l, "if-params", 1, 10)), ==, 30);
+  g_assert_cmpuint(run1(l, "table", 0), ==, 1033);
+  g_assert_cmpuint(run1(l, "table", 1), ==, 2033);
+  g_assert_cmpuint(run1(l, "table", 2), ==, 3033);
+  g_assert_cmpuint(run1(l, "table", 3), ==, 33);
+  g_assert_cmpuint(run1(l, "table", 99), ==, 33);
+  g_assert_cmpuint(run1(l, "loop-params", 4), ==, 4 + 3 + 2 + 1);
+  g_assert_cmpuint(run1(l, "select-consts", 1), ==, 4);
+  g_assert_cmpuint(run1(l, "select-consts", 0), ==, 5);
+  g_assert_cmpuint(run1(l, "indirect-const", 5), ==, 17);
+  g_assert_cmpuint(run2(l, "compares", 5, 6), ==, 1 | 2 | 4 | 8);
+  g_assert_cmpuint(run2(l, "compares", I32(-2), 0), ==, 0);
+  g_assert_cmpuint(run2(l, "compares", 7, 0), ==, 2);
+  unload(l);
+}
+
 #if WP_HAVE_FAST_INTERP
 /* --- the fast interpreter's code cache (compile once, instantiate many) --- */
 
@@ -706,6 +832,7 @@ int main(int argc, char **argv)
   g_test_add_func("/interp/stack/exhausted", test_stack_exhausted);
   g_test_add_func("/interp/interrupt", test_interrupt);
   g_test_add_func("/interp/link/two-instances", test_two_instances);
+  g_test_add_func("/interp/translate/edges", test_translate_edges);
 #if WP_HAVE_FAST_INTERP
   if (test_mode() == TIER_FAST_INTERP) {
     g_test_add_func("/interp/fast/translate-once", test_fast_translate_once);
