@@ -233,7 +233,8 @@ typedef union Cell {
   X(BR_IF)           /* a T: if a != 0 goto T */                               \
   X(BR_IFZ)          /* a T: if a == 0 goto T */                               \
   X(BR_TABLE)        /* a n T0..Tn: goto T[min(a, n)] */                       \
-  X(RETURN)          /* a n h: n results from slot a on; header at h */     \
+  X(RETURN)          /* a n h: n results from slot a on; header at h */    \
+  X(RETURN_1)        /* a h: one result, from slot a */                     \
   X(CALL)            /* f a s: call function index f, args from slot a;       \
                         s = this frame's size in bytes */                      \
   X(CALL_DEF)        /* f a s: the same for a function this module defines,    \

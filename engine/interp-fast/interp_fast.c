@@ -320,6 +320,25 @@ dispatch:
       JUMP(pc[3 + (i < n ? i : n)].target);
     }
     vmcase(RETURN) { goto do_return; }
+    vmcase(RETURN_1)
+    {
+      /* the common case of one result, without the copy loop */
+      WasmValue result = S(pc[1].i);
+      WasmValue *hdr = (WasmValue *)((char *)fp + pc[2].u);
+      const Cell *ret_pc = hdr[0].ref;
+      if (UNLIKELY(ret_pc == NULL)) {
+        argv[0] = result.u64;
+        env->stack_top = saved_top;
+        env->current = saved_current;
+        return;
+      }
+      Instance *caller = hdr[2].ref;
+      fp[0] = result;
+      fp = hdr[1].ref;
+      if (caller != inst)
+        LOAD_INSTANCE(caller);
+      JUMP(ret_pc);
+    }
     vmcase(CALL)
     {
       callee = inst->funcs[pc[1].u];

@@ -420,9 +420,10 @@ static void emit_return(Translator *t)
       if (!is_canonical(t, i))
         emit_move(t, canon(t, i), &t->stk[i]);
   }
-  emit_op(t, FOP_RETURN);
+  emit_op(t, nr == 1 ? FOP_RETURN_1 : FOP_RETURN);
   emit(t, (uint64_t)from);
-  emit(t, nr);
+  if (nr != 1)
+    emit(t, nr);
   emit(t, (uint64_t)t->def->local_slots * 8); /* the header */
 }
 
