@@ -1004,12 +1004,17 @@ static bool translate_body(Translator *t)
       break;
     }
 
-    /* Slots hold raw bits, i32/f32 zero-extended: these change nothing. */
-    case OP_I32_REINTERPRET_F32:
-    case OP_F32_REINTERPRET_I32:
+    /* Slots hold raw bits: 64-bit reinterpretations change nothing.  A
+     * 32-bit slot is zero-extended when Wasm wrote it, but one the host
+     * wrote (an argument, a native's result) may carry high bits, so the
+     * 32-bit ones make sure (as the classic interpreter does). */
     case OP_I64_REINTERPRET_F64:
     case OP_F64_REINTERPRET_I64:
+      break;
+    case OP_I32_REINTERPRET_F32:
+    case OP_F32_REINTERPRET_I32:
     case OP_I64_EXTEND_I32_U:
+      unop(t, FOP_I32_WRAP_I64);
       break;
     case OP_I64_EXTEND_I32_S:
       unop(t, FOP_I64_EXTEND32_S);

@@ -276,6 +276,10 @@ static void test_int_to_float(void)
   g_assert_cmpfloat(f32_res(run1(l, "f32.convert_i32_u", 0xFFFFFFFFu)), ==, 4294967296.0f);
   g_assert_cmpfloat(f32_res(run1(l, "f32.demote_f64", f64_arg(1e300))), ==, INFINITY);
   g_assert_cmpfloat(f64_res(run1(l, "f64.promote_f32", f32_arg(0.1f))), ==, (double)0.1f);
+  /* an i32 argument whose slot has high bits set (the host wrote it):
+   * Wasm sees only the low 32 (found by differential fuzzing) */
+  g_assert_cmpuint(run1(l, "i64.extend_i32_u", UINT64_MAX), ==, 0xFFFFFFFFu);
+  g_assert_cmpuint(run1(l, "f32.reinterpret_i32", 0xABCD00003F800000ull), ==, 0x3F800000u);
   unload(l);
 }
 
