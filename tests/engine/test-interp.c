@@ -816,6 +816,122 @@ static void test_fast_concurrent_first_calls(void)
   g_assert_nonnull(fast_code(l->module, 0));
   unload(l);
 }
+/* Differential fuzzing: mutated test modules that still validate run in
+ * both interpreters, every export on the same arguments, and must give the
+ * same results or the same trap.  Runs that exhaust the fuel or the stack
+ * are left out (the tiers poll at different places and their frames differ
+ * in size), and NaN results may differ in payload (the spec allows it).
+ * WP_FUZZ_SEED and WP_FUZZ_ROUNDS override the fixed seed and the count. */
+static bool same_result(uint8_t type, uint64_t a, uint64_t b)
+{
+  if (type == VAL_I32 || type == VAL_F32) {
+    a = (uint32_t)a; /* what the host reads of a 32-bit value */
+    b = (uint32_t)b;
+  }
+  if (a == b)
+    return true;
+  if (type == VAL_F32)
+    return isnan(f32_res(a)) && isnan(f32_res(b));
+  if (type == VAL_F64)
+    return isnan(f64_res(a)) && isnan(f64_res(b));
+  return false;
+}
+
+static bool exhausted(const Instance *inst)
+{
+  return strstr(inst->exception, trap_message(TRAP_FUEL_EXHAUSTED)) ||
+         strstr(inst->exception, trap_message(TRAP_STACK_EXHAUSTED));
+}
+
+static void test_fast_differential(void)
+{
+  static const uint64_t values[] = {0, 1, 2, 7, 100, 65536, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF,
+                                    UINT64_MAX, 0x8000000000000000ull, 0x3FF0000000000000ull,
+                                    0x7FC00000, 0x3F800000};
+  const char *seed_env = g_getenv("WP_FUZZ_SEED");
+  const char *rounds_env = g_getenv("WP_FUZZ_ROUNDS");
+  GRand *rng = g_rand_new_with_seed(seed_env ? (guint32)atoi(seed_env) : 20261125u);
+  int rounds = rounds_env ? atoi(rounds_env) : 10000;
+
+  GPtrArray *corpus = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+  GDir *dir = g_dir_open(g_getenv("WP_TEST_WASM_DIR"), 0, NULL);
+  g_assert_nonnull(dir);
+  const char *name;
+  while ((name = g_dir_read_name(dir))) {
+    g_autofree char *path = g_build_filename(g_getenv("WP_TEST_WASM_DIR"), name, NULL);
+    char *contents;
+    gsize len;
+    if (g_str_has_suffix(name, ".wasm") && g_file_get_contents(path, &contents, &len, NULL) && len > 0)
+      g_ptr_array_add(corpus, g_bytes_new_take(contents, len));
+  }
+  g_dir_close(dir);
+  g_assert_cmpuint(corpus->len, >, 0);
+
+  int compared = 0;
+  for (int r = 0; r < rounds; r++) {
+    gsize n;
+    const guint8 *src = g_bytes_get_data(corpus->pdata[g_rand_int_range(rng, 0, (gint32)corpus->len)], &n);
+    guint8 *b = g_memdup2(src, n);
+    int edits = r % 4 == 0 ? 0 : g_rand_int_range(rng, 1, 4);
+    for (int e = 0; e < edits; e++) {
+      gsize at = g_rand_int_range(rng, 0, (gint32)n);
+      b[at] = g_rand_boolean(rng) ? (guint8)(b[at] ^ (1u << g_rand_int_range(rng, 0, 8)))
+                                  : (guint8)g_rand_int_range(rng, 0, 256);
+    }
+    char err[256];
+    Module *m = decode_module(b, n, err, sizeof err);
+    g_free(b);
+    if (!m)
+      continue;
+    Instance *inst[2] = {NULL, NULL};
+    ExecEnv *env[2] = {NULL, NULL};
+    if (validate_module(m, err, sizeof err))
+      for (int t = 0; t < 2; t++) {
+        inst[t] = instance_new(m, NULL, NULL, 65536, err, sizeof err);
+        if (!inst[t])
+          break;
+        inst[t]->running_mode = t == 0 ? TIER_INTERP : TIER_FAST_INTERP;
+        env[t] = exec_env_new(inst[t], 65536);
+      }
+    for (uint32_t x = 0; inst[1] && x < m->num_exports; x++) {
+      if (m->exports[x].kind != EXTERN_FUNC)
+        continue;
+      uint32_t fi = m->exports[x].index;
+      const FuncType *ft = module_func_type(m, fi);
+      if (ft->num_params > 8 || ft->num_results > 8)
+        continue;
+      uint64_t args[8], out[2][8];
+      gboolean ok[2];
+      for (uint32_t p = 0; p < ft->num_params; p++)
+        args[p] = values[g_rand_int_range(rng, 0, G_N_ELEMENTS(values))];
+      for (int t = 0; t < 2; t++) {
+        memcpy(out[t], args, sizeof args);
+        env[t]->fuel = 100000;
+        ok[t] = runtime_call(env[t], inst[t]->funcs[fi], out[t]);
+      }
+      if ((!ok[0] && exhausted(inst[0])) || (!ok[1] && exhausted(inst[1])))
+        break; /* the two instances' states may differ from here on */
+      compared++;
+      if (ok[0] != ok[1] || (!ok[0] && strcmp(inst[0]->exception, inst[1]->exception) != 0))
+        g_error("round %d, export %s: classic %s, fast %s", r, m->exports[x].name,
+                ok[0] ? "returns" : inst[0]->exception, ok[1] ? "returns" : inst[1]->exception);
+      for (uint32_t q = 0; ok[0] && q < ft->num_results; q++)
+        if (!same_result(functype_results(ft)[q], out[0][q], out[1][q]))
+          g_error("round %d, export %s, result %u: classic %#" G_GINT64_MODIFIER "x, fast %#"
+                  G_GINT64_MODIFIER "x", r, m->exports[x].name, q, out[0][q], out[1][q]);
+    }
+    for (int t = 0; t < 2; t++) {
+      exec_env_free(env[t]);
+      if (inst[t])
+        instance_unref(inst[t]);
+    }
+    module_free(m);
+  }
+  g_test_message("%d calls compared", compared);
+  g_assert_cmpint(compared, >, 0);
+  g_ptr_array_unref(corpus);
+  g_rand_free(rng);
+}
 #endif
 
 int main(int argc, char **argv)
@@ -842,6 +958,8 @@ int main(int argc, char **argv)
     g_test_add_func("/interp/fast/translate-once", test_fast_translate_once);
     g_test_add_func("/interp/fast/switch-mode", test_fast_switch_mode);
     g_test_add_func("/interp/fast/concurrent-first-calls", test_fast_concurrent_first_calls);
+    if (tier_is_supported(TIER_INTERP))
+      g_test_add_func("/interp/fast/differential", test_fast_differential);
   }
 #endif
   return g_test_run();
