@@ -65,9 +65,6 @@ void wasi_instance_detach(Instance *inst);
 /* The context's state, for the API. */
 bool wasi_instance_has_context(const Instance *inst);
 uint32_t wasi_instance_exit_code(const Instance *inst);
-/* Whether the last trap of inst was proc_exit (then it is not an error); the
- * flag is cleared by the call. */
-bool wasi_instance_take_exit(Instance *inst);
 
 /* Registers the host functions under "wasi_snapshot_preview1" (once per
  * runtime initialisation). */

@@ -286,14 +286,12 @@ static uint16_t poll_oneoff(WasiCall *c, const uint64_t *a)
 /* --- process --- */
 
 /* Unwinds the guest: the exception becomes a trap of the calling Wasm
- * (runtime_call_host), and whoever runs the program asks
- * wasi_instance_take_exit whether the trap was this one. */
+ * (runtime_call_host), which whoever runs the program recognises by its
+ * message (the documented "wasi proc exit"). */
 static uint16_t proc_exit(WasiCall *c, const uint64_t *a)
 {
-  if (c->ctx) {
+  if (c->ctx)
     c->ctx->exit_code = ARG32(0);
-    c->ctx->exited = true;
-  }
   api_set_exception(c->inst, WASI_PROC_EXIT_MESSAGE);
   return 0;
 }

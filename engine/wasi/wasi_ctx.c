@@ -466,10 +466,14 @@ void wasi_instance_detach(Instance *inst)
 {
   WasiCtx *ctx = NULL;
   pthread_mutex_lock(&attached_lock);
-  for (uint32_t i = 0; i < num_attached; i++)
+  /* Newest first, as wasi_ctx_of: an instance of a registered module is
+   * freed by its importer without deinstantiation, so its entry stays (a
+   * known limitation) and a new instance may reuse its address. */
+  for (uint32_t i = num_attached; i-- > 0;)
     if (attached[i].inst == inst) {
       ctx = attached[i].ctx;
-      attached[i] = attached[--num_attached];
+      memmove(&attached[i], &attached[i + 1], (num_attached - i - 1) * sizeof *attached);
+      num_attached--;
       break;
     }
   if (num_attached == 0) {
@@ -487,15 +491,6 @@ uint32_t wasi_instance_exit_code(const Instance *inst)
 {
   WasiCtx *ctx = wasi_ctx_of(inst);
   return ctx ? ctx->exit_code : 0;
-}
-
-bool wasi_instance_take_exit(Instance *inst)
-{
-  WasiCtx *ctx = wasi_ctx_of(inst);
-  if (!ctx || !ctx->exited)
-    return false;
-  ctx->exited = false;
-  return true;
 }
 
 /* --- the embedding API --- */

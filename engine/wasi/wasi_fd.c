@@ -238,8 +238,6 @@ static uint16_t fd_filestat_get(WasiCall *c, const uint64_t *a)
   if (fstat(f->host, &st) != 0)
     return HOST_ERR();
   wasi_store_filestat(&c->mem, ARG32(1), &st);
-  if (f->filetype == WASI_FILETYPE_UNKNOWN)
-    c->mem.base[ARG32(1) + 16] = WASI_FILETYPE_UNKNOWN;
   return 0;
 }
 

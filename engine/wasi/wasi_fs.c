@@ -166,13 +166,8 @@ static uint16_t path_open(WasiCall *c, const uint64_t *a)
     flags |= O_DSYNC;
 
   int fd = openat(p.dirfd, p.name, flags, 0666);
-  if (fd < 0 && errno == EISDIR && !(oflags & (WASI_O_CREAT | WASI_O_TRUNC)) && want_write) {
-    /* wasi-libc asks for write rights on any O_RDWR open; a directory
-     * cannot be opened so, as on the host. */
-    err = WASI_EISDIR;
-  } else if (fd < 0) {
-    err = HOST_ERR();
-  }
+  if (fd < 0)
+    err = HOST_ERR(); /* a directory opened for writing: EISDIR, as on the host */
   wasi_path_done(&p);
   if (fd < 0)
     return err;

@@ -182,8 +182,7 @@ typedef struct WasiCtx {
   uint32_t argc;
   char **env;
   uint32_t num_env;
-  uint32_t exit_code;
-  bool exited;       /* the trap in flight is proc_exit's */
+  uint32_t exit_code; /* proc_exit's status */
 } WasiCtx;
 
 /* The context of the instance whose code called the running host function,
