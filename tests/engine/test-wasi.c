@@ -16,6 +16,7 @@
 #include <stdarg.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "wasm_export.h"
@@ -514,6 +515,75 @@ static void test_poll_clock(Fixture *fx, gconstpointer data)
   g_assert_cmpuint(got, ==, 0x1234);
 }
 
+static void test_poll_fd(Fixture *fx, gconstpointer data)
+{
+  /* a regular file is always ready to read; a bad descriptor is an event
+   * with EBADF; the 10 s clock is not waited for */
+  uint32_t fd;
+  g_assert_cmpint(open_at(fx, 3, 0, "hello.txt", 0, R_FD_READ | (1ull << 27), &fd), ==, 0);
+  uint8_t *sub = mem(fx, BUF);
+  memset(sub, 0, 3 * 48);
+  uint64_t timeout = 10000000000ull;
+  uint32_t clock_id = 1, bad = 999;
+  sub[0] = 1, sub[8] = 0, memcpy(sub + 16, &clock_id, 4), memcpy(sub + 24, &timeout, 8);
+  sub[48] = 2, sub[56] = 1, memcpy(sub + 64, &fd, 4);
+  sub[96] = 3, sub[104] = 1, memcpy(sub + 112, &bad, 4);
+  gint64 t0 = g_get_monotonic_time();
+  g_assert_cmpint(wcall(fx, "poll_oneoff", 4, A(BUF), A(BUF + 512), A(3), A(RESULT)), ==, 0);
+  g_assert_cmpint(g_get_monotonic_time() - t0, <, 5000000);
+  uint32_t n = load32(fx, RESULT);
+  g_assert_cmpuint(n, >=, 1);
+  bool saw_bad = false;
+  for (uint32_t i = 0; i < n; i++) {
+    uint8_t *e = mem(fx, BUF + 512 + 32 * i);
+    g_assert_cmpuint(e[0], !=, 1); /* never the clock */
+    if (e[0] == 3) {
+      saw_bad = true;
+      g_assert_cmpuint(e[8], ==, E_BADF);
+    }
+  }
+  g_assert_true(saw_bad);
+  /* no subscription at all */
+  g_assert_cmpint(wcall(fx, "poll_oneoff", 4, A(BUF), A(BUF + 512), A(0), A(RESULT)), ==, E_INVAL);
+}
+
+/* The command-line tool's WASI flags: mistakes are usage errors (2), a
+ * grant that cannot be opened a one-line failure (1). */
+static int run_cli(const char *a1, const char *a2, char **err)
+{
+  char *wasm = g_build_filename(g_getenv("WP_TEST_WASM_DIR"), "wasi-shim.wasm", NULL);
+  const char *argv[] = {g_getenv("WP_WASMPLUG"), a1, a2, wasm, NULL};
+  if (!a2) {
+    argv[2] = wasm;
+    argv[3] = NULL;
+  }
+  int status;
+  GError *error = NULL;
+  g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                             NULL, err, &status, &error));
+  g_assert_no_error(error);
+  g_free(wasm);
+  g_assert_true(WIFEXITED(status));
+  return WEXITSTATUS(status);
+}
+
+static void test_cli_flags(void)
+{
+  char *err = NULL;
+  g_assert_cmpint(run_cli("--map-dir=nocolons", NULL, &err), ==, 2);
+  g_assert_nonnull(strstr(err, "GUEST::HOST"));
+  g_free(err);
+  g_assert_cmpint(run_cli("--env=NOVALUE", NULL, &err), ==, 2);
+  g_free(err);
+  g_assert_cmpint(run_cli("--dir=/nonexistent/wasmplug-dir", NULL, &err), ==, 1);
+  g_assert_nonnull(strstr(err, "cannot pre-open"));
+  g_free(err);
+  /* _start exits through proc_exit(0) */
+  g_assert_cmpint(run_cli("--dir=.", "--env=A=B", &err), ==, 0);
+  g_assert_cmpstr(err, ==, "");
+  g_free(err);
+}
+
 static void test_proc_exit(Fixture *fx, gconstpointer data)
 {
   wcall(fx, "set_status", 1, A(7));
@@ -591,8 +661,10 @@ int main(int argc, char **argv)
   ADD("/wasi/read-only", test_read_only, 1);
   ADD("/wasi/bad-pointers", test_bad_pointers, 1);
   ADD("/wasi/poll/clock", test_poll_clock, 1);
+  ADD("/wasi/poll/fd", test_poll_fd, 1);
   ADD("/wasi/proc-exit", test_proc_exit, 1);
   g_test_add_func("/wasi/module-args", test_module_args);
+  g_test_add_func("/wasi/cli-flags", test_cli_flags);
   int r = g_test_run();
   wasm_runtime_destroy();
   g_free(shim_bytes);
