@@ -47,6 +47,8 @@ typedef struct Ctrl {
   size_t pending;         /* 1 + cell index of the newest forward branch here,
                              chained through the cells; 0 for none */
   size_t else_cell;       /* if: 1 + the cell of its false branch, 0 once placed */
+  uint32_t stub_table;    /* the br_table that made `stub` (1-based), 0: none */
+  size_t stub;            /* where that br_table goes for this label */
 } Ctrl;
 
 #define NO_CELL ((size_t)-1)
@@ -78,6 +80,7 @@ typedef struct Translator {
   size_t last_dst; /* cell of the result operand, or NO_CELL */
   uint32_t last_depth;
   uint32_t st; /* index of the next side-table entry, in step with the code */
+  uint32_t br_tables; /* br_tables translated so far */
 } Translator;
 
 static bool reserve(void **buf, size_t *cap, size_t need, size_t elem, bool *failed)
@@ -166,19 +169,43 @@ static inline int64_t canon(const Translator *t, uint32_t depth)
   return t->stack_base + (int64_t)depth * 8;
 }
 
+static inline bool is_canonical(const Translator *t, uint32_t i)
+{
+  return t->stk[i].kind == OPND_SLOT && t->stk[i].off == canon(t, i);
+}
+
+/* Only the bottom LAZY_DEPTH entries of the model may be lazy (a local or a
+ * constant); deeper values go to their slots at once.  The searches for a
+ * local's readers and for values to flush then look at LAZY_DEPTH entries
+ * at most, so a hostile body with a huge stack still translates in linear
+ * time. */
+#define LAZY_DEPTH 256u
+
+static inline uint32_t lazy_end(uint32_t to)
+{
+  return to < LAZY_DEPTH ? to : LAZY_DEPTH;
+}
+
+static void emit_move(Translator *t, int64_t dst, const Operand *o);
+
 static void push_slot(Translator *t, int64_t off)
 {
-  t->stk[t->sp++] = (Operand){OPND_SLOT, off, 0};
+  Operand o = {OPND_SLOT, off, 0};
+  if (t->sp >= LAZY_DEPTH && off != canon(t, t->sp)) {
+    emit_move(t, canon(t, t->sp), &o);
+    o.off = canon(t, t->sp);
+  }
+  t->stk[t->sp++] = o;
 }
 
 static void push_const(Translator *t, uint64_t value)
 {
-  t->stk[t->sp++] = (Operand){OPND_CONST, 0, value};
-}
-
-static inline bool is_canonical(const Translator *t, uint32_t i)
-{
-  return t->stk[i].kind == OPND_SLOT && t->stk[i].off == canon(t, i);
+  Operand o = {OPND_CONST, 0, value};
+  if (t->sp >= LAZY_DEPTH) {
+    emit_move(t, canon(t, t->sp), &o);
+    o = (Operand){OPND_SLOT, canon(t, t->sp), 0};
+  }
+  t->stk[t->sp++] = o;
 }
 
 /* Emits a copy of entry `o` to slot `dst` (nothing if it is there). */
@@ -206,7 +233,7 @@ static void flush_one(Translator *t, uint32_t i)
 
 static void flush_range(Translator *t, uint32_t from, uint32_t to)
 {
-  for (uint32_t i = from; i < to; i++)
+  for (uint32_t i = from; i < lazy_end(to); i++)
     flush_one(t, i);
 }
 
@@ -230,7 +257,7 @@ static void push_result(Translator *t, size_t dst_cell)
 /* A local is about to change: entries still reading it get their own copy. */
 static void flush_local_readers(Translator *t, int64_t local_off, uint32_t below)
 {
-  for (uint32_t i = 0; i < below; i++)
+  for (uint32_t i = 0; i < lazy_end(below); i++)
     if (t->stk[i].kind == OPND_SLOT && t->stk[i].off == local_off)
       flush_one(t, i);
 }
@@ -370,6 +397,7 @@ static void push_ctrl(Translator *t, uint8_t kind, uint32_t np, uint32_t nr)
   c->label = t->n;
   c->pending = 0;
   c->else_cell = 0;
+  c->stub_table = 0;
 }
 
 static void block_type(const Translator *t, const uint8_t **pc, uint32_t *np, uint32_t *nr)
@@ -416,7 +444,7 @@ static void emit_return(Translator *t)
   if (nr == 1 && t->stk[t->sp - 1].kind == OPND_SLOT) {
     from = t->stk[t->sp - 1].off; /* one result: from wherever it is */
   } else {
-    for (uint32_t i = t->sp - nr; i < t->sp; i++)
+    for (uint32_t i = t->sp - nr; i < lazy_end(t->sp); i++)
       if (!is_canonical(t, i))
         emit_move(t, canon(t, i), &t->stk[i]);
   }
@@ -484,12 +512,21 @@ static void translate_br_table(Translator *t, const uint8_t **pc)
   size_t first = t->n;
   for (uint32_t i = 0; i <= n; i++)
     emit_target(t, 0);
-  /* Each label gets its target, or a stub that moves values first. */
+  /* Each label gets its target, or a stub that moves values first, made
+   * once per label however often the table names it. */
+  uint32_t table = ++t->br_tables;
   for (uint32_t i = 0; i <= n && !t->failed; i++) {
     uint32_t depth = leb_u32(pc);
     Ctrl *c = &t->ctrls[t->num_ctrls - 1 - depth];
     size_t cell = first + i;
-    if (c->kind != CTRL_FUNC && !needs_moves(t, c)) {
+    bool seen = c->stub_table == table;
+    if (seen && c->stub != NO_CELL) {
+      t->code[cell].u = c->stub;
+      continue;
+    }
+    if (seen || (c->kind != CTRL_FUNC && !needs_moves(t, c))) {
+      c->stub_table = table;
+      c->stub = NO_CELL; /* straight to the label */
       if (c->kind == CTRL_LOOP) {
         t->code[cell].u = c->label;
       } else {
@@ -499,6 +536,8 @@ static void translate_br_table(Translator *t, const uint8_t **pc)
       continue;
     }
     t->code[cell].u = t->n;
+    c->stub_table = table;
+    c->stub = t->n;
     emit_br(t, depth, t->st + i);
   }
 }
@@ -667,7 +706,7 @@ static void translate_local_set(Translator *t, uint32_t x, bool tee)
   int64_t off = (int64_t)x * 8;
   uint32_t top = t->sp - 1;
   bool readers = false;
-  for (uint32_t i = 0; i < top; i++)
+  for (uint32_t i = 0; i < lazy_end(top); i++)
     if (t->stk[i].kind == OPND_SLOT && t->stk[i].off == off)
       readers = true;
   if (!readers && t->last_dst != NO_CELL && t->last_depth == top && is_canonical(t, top) &&

@@ -710,6 +710,34 @@ static void test_translate_edges(void)
   unload(l);
 }
 
+/* A stack deeper than the translator keeps lazy (locals and constants
+ * referred to, not copied): 300 copies of a local, the local changed, then
+ * all summed; and a br_table naming the same labels many times. */
+static void test_translate_deep_stack(void)
+{
+  GString *wat = g_string_new("(module (func (export \"deep\") (param i32) (result i32)\n");
+  for (int i = 0; i < 300; i++)
+    g_string_append(wat, i % 3 == 2 ? "(i32.const 1)" : "(local.get 0)");
+  g_string_append(wat, "(local.set 0 (i32.const 1000))\n");
+  for (int i = 0; i < 299; i++)
+    g_string_append(wat, "(i32.add)");
+  g_string_append(wat, "(local.get 0) (i32.add))\n"
+                       "(func (export \"many-labels\") (param i32) (result i32)\n"
+                       "  (block $a (result i32) (block $b (result i32)\n"
+                       "    (i32.const 1) (i32.const 2) (br_table");
+  for (int i = 0; i < 500; i++)
+    g_string_append(wat, i % 2 ? " $a" : " $b");
+  g_string_append(wat, " $a (local.get 0))) (i32.const 10) (i32.add)))\n)");
+  Loaded *l = load_text(wat->str);
+  g_string_free(wat, TRUE);
+  /* 200 copies of x = 7, 100 ones, then the new value of the local */
+  g_assert_cmpuint(run1(l, "deep", 7), ==, 200 * 7 + 100 + 1000);
+  g_assert_cmpuint(run1(l, "many-labels", 0), ==, 2 + 10);
+  g_assert_cmpuint(run1(l, "many-labels", 1), ==, 2);
+  g_assert_cmpuint(run1(l, "many-labels", 1000), ==, 2);
+  unload(l);
+}
+
 #if WP_HAVE_FAST_INTERP
 /* --- the fast interpreter's code cache (compile once, instantiate many) --- */
 
@@ -953,6 +981,7 @@ int main(int argc, char **argv)
   g_test_add_func("/interp/interrupt", test_interrupt);
   g_test_add_func("/interp/link/two-instances", test_two_instances);
   g_test_add_func("/interp/translate/edges", test_translate_edges);
+  g_test_add_func("/interp/translate/deep-stack", test_translate_deep_stack);
 #if WP_HAVE_FAST_INTERP
   if (test_mode() == TIER_FAST_INTERP) {
     g_test_add_func("/interp/fast/translate-once", test_fast_translate_once);
