@@ -298,8 +298,10 @@ typedef struct FastModule {
 
 /* Translates definition `def_index` of m.  `handlers` maps operations to
  * their handler addresses (NULL in the switch build).  NULL when out of
- * memory. */
-FastFunc *fast_translate(const Module *m, uint32_t def_index, const void *const *handlers);
+ * memory or when the code would be unreasonably large for the body (only
+ * hostile code is), with *why saying which. */
+FastFunc *fast_translate(const Module *m, uint32_t def_index, const void *const *handlers,
+                         const char **why);
 void fast_func_free(FastFunc *f);
 
 #endif

@@ -155,9 +155,10 @@ static const FastFunc *fast_code_of(ExecEnv *env, const FuncInst *f, const void 
       fm = expected;
     }
   }
-  FastFunc *made = fast_translate(m, def, handlers);
+  const char *why = NULL;
+  FastFunc *made = fast_translate(m, def, handlers, &why);
   if (!made)
-    trap_raise_message(env, "out of memory translating for the fast interpreter");
+    trap_raise_message(env, why);
   FastFunc *expected = NULL;
   if (!__atomic_compare_exchange_n(&fm->funcs[def], &expected, made, false, __ATOMIC_ACQ_REL,
                                    __ATOMIC_ACQUIRE)) {

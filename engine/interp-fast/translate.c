@@ -59,7 +59,9 @@ typedef struct Translator {
   const FuncDef *def;
   const FuncType *type;
   const void *const *handlers;
-  bool failed; /* out of memory */
+  bool failed;    /* out of memory, or too large */
+  bool too_large; /* the code outgrew `budget` cells */
+  size_t budget;
 
   Cell *code;
   size_t n, cap;
@@ -102,9 +104,22 @@ static bool reserve(void **buf, size_t *cap, size_t need, size_t elem, bool *fai
 
 /* ---- emitting ------------------------------------------------------------ */
 
+/* Real code takes under 2 cells per byte of body; copies of multi-value
+ * branch values can multiply that, so hostile code is stopped here. */
+static bool code_room(Translator *t)
+{
+  if (t->n < t->cap)
+    return true;
+  if (t->n >= t->budget) {
+    t->failed = t->too_large = true;
+    return false;
+  }
+  return reserve((void **)&t->code, &t->cap, t->n + 1, sizeof(Cell), &t->failed);
+}
+
 static void emit(Translator *t, uint64_t u)
 {
-  if (t->n == t->cap && !reserve((void **)&t->code, &t->cap, t->n + 1, sizeof(Cell), &t->failed))
+  if (!code_room(t))
     return;
   t->code[t->n++].u = u;
 }
@@ -115,7 +130,7 @@ static void emit_op(Translator *t, FastOp op)
   t->last_op = op;
   t->last_dst = NO_CELL;
   if (t->handlers) {
-    if (t->n == t->cap && !reserve((void **)&t->code, &t->cap, t->n + 1, sizeof(Cell), &t->failed))
+    if (!code_room(t))
       return;
     t->code[t->n++].h = t->handlers[op];
   } else {
@@ -1119,12 +1134,14 @@ static bool translate_body(Translator *t)
   return !t->failed;
 }
 
-FastFunc *fast_translate(const Module *m, uint32_t def_index, const void *const *handlers)
+FastFunc *fast_translate(const Module *m, uint32_t def_index, const void *const *handlers,
+                         const char **why)
 {
   Translator t;
   memset(&t, 0, sizeof t);
   t.m = m;
   t.def = &m->funcs[def_index];
+  t.budget = (size_t)(t.def->end - t.def->body) * 64 + 65536;
   t.type = &m->types[t.def->type_index];
   t.handlers = handlers;
   t.last_dst = NO_CELL;
@@ -1144,13 +1161,18 @@ FastFunc *fast_translate(const Module *m, uint32_t def_index, const void *const 
       f->code = code;
       f->local_slots = t.def->local_slots;
       f->num_params = t.type->num_params;
-      f->frame_bytes = (t.def->local_slots + FAST_HEADER_SLOTS + t.def->max_stack) * 8;
+      /* a frame too big to count never fits: the call traps (contract 5) */
+      uint64_t bytes = ((uint64_t)t.def->local_slots + FAST_HEADER_SLOTS + t.def->max_stack) * 8;
+      f->frame_bytes = bytes > UINT32_MAX ? UINT32_MAX : (uint32_t)bytes;
     } else {
       free(code);
       free(f);
       f = NULL;
     }
   }
+  if (!f && why)
+    *why = t.too_large ? "function too large for the fast interpreter"
+                       : "out of memory translating for the fast interpreter";
   free(t.stk);
   free(t.code);
   free(t.targets);

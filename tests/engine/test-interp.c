@@ -807,6 +807,33 @@ static void test_fast_switch_mode(void)
   unload(l);
 }
 
+/* Hostile code whose translation would be far larger than its body (each
+ * of 1000 br_ifs moves 1000 values) is refused with a clear trap instead of
+ * eating memory; the instance stays usable. */
+static void test_fast_too_large(void)
+{
+  GString *wat = g_string_new("(module (type $many (func (result");
+  for (int i = 0; i < 1000; i++)
+    g_string_append(wat, " i32");
+  g_string_append(wat, ")))\n (func (export \"big\") (param i32)\n"
+                       "  (block (type $many) (i32.const 0)");
+  for (int i = 0; i < 1000; i++)
+    g_string_append(wat, " (i32.const 1)");
+  for (int i = 0; i < 1000; i++)
+    g_string_append(wat, " (br_if 0 (local.get 0))");
+  g_string_append(wat, " (br 0)) (return))\n (func (export \"small\") (result i32) (i32.const 5)))");
+  Loaded *l = load_text(wat->str);
+  g_string_free(wat, TRUE);
+  uint64_t argv[4] = {0};
+  g_assert_false(invoke(l, "big", argv));
+  g_assert_cmpstr(l->inst->exception, ==, "Exception: function too large for the fast interpreter");
+  g_assert_cmpuint(run0(l, "small"), ==, 5);
+  /* the classic interpreter runs it */
+  l->inst->running_mode = TIER_INTERP;
+  g_assert_true(invoke(l, "big", argv));
+  unload(l);
+}
+
 typedef struct Racer {
   Loaded *l;
   gint *go; /* the threads spin until it is set, to start together */
@@ -986,6 +1013,7 @@ int main(int argc, char **argv)
   if (test_mode() == TIER_FAST_INTERP) {
     g_test_add_func("/interp/fast/translate-once", test_fast_translate_once);
     g_test_add_func("/interp/fast/switch-mode", test_fast_switch_mode);
+    g_test_add_func("/interp/fast/too-large", test_fast_too_large);
     g_test_add_func("/interp/fast/concurrent-first-calls", test_fast_concurrent_first_calls);
     if (tier_is_supported(TIER_INTERP))
       g_test_add_func("/interp/fast/differential", test_fast_differential);
