@@ -182,19 +182,20 @@ typedef union Cell {
   X(I64_TRUNC_SAT_F64_S, double, f64, SET_I64, trunc_sat_i64_f64_s(a))         \
   X(I64_TRUNC_SAT_F64_U, double, f64, SET_I64, trunc_sat_i64_f64_u(a))
 
-/* i32 comparisons fused with a conditional branch: "if a op b goto T"
- * (BR_IF_<op>) and "if a op k goto T" (BR_IF_<op>_IMM); the third column is
- * the negation, which `if` and skipped br_ifs branch on. */
-#define FAST_I32_CMPS(X)                                                       \
+/* Integer comparisons fused with a conditional branch: "if a op b goto T"
+ * (BR_IF_<op> for i32, BR_IF_I64_<op> for i64) and "if a op k goto T"
+ * (..._IMM); the third column is the negation, which `if` and skipped
+ * br_ifs branch on.  `SIGNED` is the signed type of the width. */
+#define FAST_INT_CMPS(X)                                                       \
   X(EQ, a == b, NE)                                                            \
   X(NE, a != b, EQ)                                                            \
-  X(LT_S, (int32_t)a < (int32_t)b, GE_S)                                       \
+  X(LT_S, (SIGNED)a < (SIGNED)b, GE_S)                                         \
   X(LT_U, a < b, GE_U)                                                         \
-  X(GT_S, (int32_t)a > (int32_t)b, LE_S)                                       \
+  X(GT_S, (SIGNED)a > (SIGNED)b, LE_S)                                         \
   X(GT_U, a > b, LE_U)                                                         \
-  X(LE_S, (int32_t)a <= (int32_t)b, GT_S)                                      \
+  X(LE_S, (SIGNED)a <= (SIGNED)b, GT_S)                                        \
   X(LE_U, a <= b, GT_U)                                                        \
-  X(GE_S, (int32_t)a >= (int32_t)b, LT_S)                                      \
+  X(GE_S, (SIGNED)a >= (SIGNED)b, LT_S)                                        \
   X(GE_U, a >= b, LT_U)
 
 /* Loads "d = mem[a + k]" and stores "mem[a + k] = b", k the static offset. */
@@ -232,6 +233,8 @@ typedef union Cell {
   X(BR)              /* goto T */                                              \
   X(BR_IF)           /* a T: if a != 0 goto T */                               \
   X(BR_IFZ)          /* a T: if a == 0 goto T */                               \
+  X(BR_IF_I64)       /* a T: if a != 0 goto T, a an i64 */                     \
+  X(BR_IFZ_I64)      /* a T: if a == 0 goto T, a an i64 */                     \
   X(BR_TABLE)        /* a n T0..Tn: goto T[min(a, n)] */                       \
   X(RETURN)          /* a n h: n results from slot a on; header at h */    \
   X(RETURN_1)        /* a h: one result, from slot a */                     \
@@ -263,13 +266,14 @@ typedef union Cell {
   FAST_INT_BINOPS(FAST_OP_BIN) /* d a b, and NAME_IMM: d a k */                \
   FAST_FLOAT_BINOPS(FAST_OP_ONE) /* d a b */                                   \
   FAST_UNOPS(FAST_OP_ONE)        /* d a */                                     \
-  FAST_I32_CMPS(FAST_OP_CMP)     /* BR_IF_op a b T, BR_IF_op_IMM a k T */      \
+  FAST_INT_CMPS(FAST_OP_CMP)     /* BR_IF_[I64_]op a b T, ..._IMM a k T */     \
   FAST_LOADS(FAST_OP_ONE)        /* d a k */                                   \
   FAST_STORES(FAST_OP_ONE)       /* a b k */
 
 #define FAST_OP_ONE(name, ...) X_(name)
 #define FAST_OP_BIN(name, ...) X_(name) X_(name##_IMM)
-#define FAST_OP_CMP(name, ...) X_(BR_IF_##name) X_(BR_IF_##name##_IMM)
+#define FAST_OP_CMP(name, ...)                                                 \
+  X_(BR_IF_##name) X_(BR_IF_##name##_IMM) X_(BR_IF_I64_##name) X_(BR_IF_I64_##name##_IMM)
 
 /* The enum: FOP_<name>. */
 typedef enum FastOp {

@@ -314,6 +314,18 @@ dispatch:
         JUMP(pc[2].target);
       NEXT(3);
     }
+    vmcase(BR_IF_I64)
+    {
+      if (S(pc[1].i).u64)
+        JUMP(pc[2].target);
+      NEXT(3);
+    }
+    vmcase(BR_IFZ_I64)
+    {
+      if (!S(pc[1].i).u64)
+        JUMP(pc[2].target);
+      NEXT(3);
+    }
     vmcase(BR_TABLE)
     {
       uint32_t i = S(pc[1].i).u32;
@@ -523,23 +535,32 @@ dispatch:
   }
     FAST_UNOPS(UN)
 #undef UN
-#define CMP(name, expr, inverse)                                               \
-  vmcase(BR_IF_##name)                                                         \
+#define CMP_OPS(prefix, T, field, name, expr)                                   \
+  vmcase(prefix##name)                                                         \
   {                                                                            \
-    uint32_t a = S(pc[1].i).u32, b = S(pc[2].i).u32;                           \
+    T a = S(pc[1].i).field, b = S(pc[2].i).field;                              \
     if (expr)                                                                  \
       JUMP(pc[3].target);                                                      \
     NEXT(4);                                                                   \
   }                                                                            \
-  vmcase(BR_IF_##name##_IMM)                                                   \
+  vmcase(prefix##name##_IMM)                                                   \
   {                                                                            \
-    uint32_t a = S(pc[1].i).u32, b = (uint32_t)pc[2].u;                        \
+    T a = S(pc[1].i).field, b = (T)pc[2].u;                                    \
     if (expr)                                                                  \
       JUMP(pc[3].target);                                                      \
     NEXT(4);                                                                   \
   }
-    FAST_I32_CMPS(CMP)
+#define SIGNED int32_t
+#define CMP(name, expr, inverse) CMP_OPS(BR_IF_, uint32_t, u32, name, expr)
+    FAST_INT_CMPS(CMP)
 #undef CMP
+#undef SIGNED
+#define SIGNED int64_t
+#define CMP(name, expr, inverse) CMP_OPS(BR_IF_I64_, uint64_t, u64, name, expr)
+    FAST_INT_CMPS(CMP)
+#undef CMP
+#undef SIGNED
+#undef CMP_OPS
 #define LOAD(name, T, n, set)                                                  \
   vmcase(name)                                                                 \
   {                                                                            \

@@ -340,16 +340,25 @@ static void int_binop(Translator *t, FastOp op)
   push_result(t, d);
 }
 
-/* The fused form of an i32 comparison, and of its negation. */
-static bool fused_branch(FastOp op, bool negate, FastOp *slot_form)
+/* The fused form of an integer comparison `op` (slot or immediate form),
+ * or of its negation. */
+static bool fused_branch(FastOp op, bool negate, FastOp *fused)
 {
   switch (op) {
 #define CASE(name, expr, inverse)                                              \
   case FOP_I32_##name:                                                         \
+    *fused = negate ? FOP_BR_IF_##inverse : FOP_BR_IF_##name;                  \
+    return true;                                                               \
   case FOP_I32_##name##_IMM:                                                   \
-    *slot_form = negate ? FOP_BR_IF_##inverse : FOP_BR_IF_##name;              \
+    *fused = negate ? FOP_BR_IF_##inverse##_IMM : FOP_BR_IF_##name##_IMM;      \
+    return true;                                                               \
+  case FOP_I64_##name:                                                         \
+    *fused = negate ? FOP_BR_IF_I64_##inverse : FOP_BR_IF_I64_##name;          \
+    return true;                                                               \
+  case FOP_I64_##name##_IMM:                                                   \
+    *fused = negate ? FOP_BR_IF_I64_##inverse##_IMM : FOP_BR_IF_I64_##name##_IMM; \
     return true;
-    FAST_I32_CMPS(CASE)
+    FAST_INT_CMPS(CASE)
 #undef CASE
   default:
     return false;
@@ -368,22 +377,22 @@ static void emit_cond(Translator *t, bool when)
     if (fused_branch(op, !when, &fused)) {
       /* The comparison's result is only this branch's: compare and branch
        * in one operation instead. */
-      bool imm = op != FOP_I32_EQ && op != FOP_I32_NE && op != FOP_I32_LT_S && op != FOP_I32_LT_U &&
-                 op != FOP_I32_GT_S && op != FOP_I32_GT_U && op != FOP_I32_LE_S &&
-                 op != FOP_I32_LE_U && op != FOP_I32_GE_S && op != FOP_I32_GE_U;
       uint64_t a = t->code[at + 2].u, b = t->code[at + 3].u;
       t->n = at;
       t->sp--;
-      emit_op(t, imm ? (FastOp)(fused + 1) : fused);
+      emit_op(t, fused);
       emit(t, a);
       emit(t, b);
       return;
     }
-    if (op == FOP_I32_EQZ) {
+    if (op == FOP_I32_EQZ || op == FOP_I64_EQZ) {
       uint64_t a = t->code[at + 2].u;
       t->n = at;
       t->sp--;
-      emit_op(t, when ? FOP_BR_IFZ : FOP_BR_IF);
+      if (op == FOP_I32_EQZ)
+        emit_op(t, when ? FOP_BR_IFZ : FOP_BR_IF);
+      else
+        emit_op(t, when ? FOP_BR_IFZ_I64 : FOP_BR_IF_I64);
       emit(t, a);
       return;
     }

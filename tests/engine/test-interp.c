@@ -668,6 +668,12 @@ static const char edges_wat[] =
   "    (block (br_if 0 (i32.eqz (local.get 1))) (local.set 2 (i32.or (local.get 2) (i32.const 4))))\n"
   "    (block (br_if 0 (i32.ne (local.get 0) (i32.const 5))) (local.set 2 (i32.or (local.get 2) (i32.const 8))))\n"
   "    (local.get 2))\n"
+  "  (func (export \"compares64\") (param i64 i64) (result i32) (local i32)\n"
+  "    (if (i64.lt_s (local.get 0) (local.get 1)) (then (local.set 2 (i32.or (local.get 2) (i32.const 1)))))\n"
+  "    (if (i64.ge_u (local.get 0) (i64.const 5)) (then (local.set 2 (i32.or (local.get 2) (i32.const 2)))))\n"
+  "    (block (br_if 0 (i64.eqz (local.get 1))) (local.set 2 (i32.or (local.get 2) (i32.const 4))))\n"
+  "    (block (br_if 0 (i64.gt_s (local.get 0) (i64.const -3))) (local.set 2 (i32.or (local.get 2) (i32.const 8))))\n"
+  "    (local.get 2))\n"
   ")\n";
 
 static void test_translate_edges(void)
@@ -707,6 +713,10 @@ static void test_translate_edges(void)
   g_assert_cmpuint(run2(l, "compares", 5, 6), ==, 1 | 2 | 4 | 8);
   g_assert_cmpuint(run2(l, "compares", I32(-2), 0), ==, 0);
   g_assert_cmpuint(run2(l, "compares", 7, 0), ==, 2);
+  g_assert_cmpuint(run2(l, "compares64", (uint64_t)-5, 0x100000000ull), ==, 1 | 2 | 4 | 8);
+  g_assert_cmpuint(run2(l, "compares64", 7, 0), ==, 2);
+  /* the low halves alone would compare the other way */
+  g_assert_cmpuint(run2(l, "compares64", 0x100000000ull, 0x100000001ull), ==, 1 | 2 | 4);
   unload(l);
 }
 
