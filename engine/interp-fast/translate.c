@@ -12,8 +12,8 @@
  *     local.get 0; i32.const 1; i32.add; local.set 0
  *
  * becomes the single `I32_ADD_IMM [l0] [l0] 1`: the result slot of the add
- * is patched to the local when local.set follows right away.  An i32
- * comparison followed by br_if or if fuses into one compare-and-branch.
+ * is patched to the local when local.set follows right away.  An integer
+ * comparison (or eqz) followed by br_if or if fuses into one compare-and-branch.
  *
  * Where control flow merges (block/loop/if entries, labels, calls), values
  * are first "flushed" to their canonical slots, so every path agrees on
