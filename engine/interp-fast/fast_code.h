@@ -198,7 +198,8 @@ typedef union Cell {
   X(GE_S, (SIGNED)a >= (SIGNED)b, LT_S)                                        \
   X(GE_U, a >= b, LT_U)
 
-/* Loads "d = mem[a + k]" and stores "mem[a + k] = b", k the static offset. */
+/* Loads "d = mem[a + k]" and stores "mem[a + k] = b", k the static offset;
+ * a store of a constant is NAME_IMM "mem[a + k] = v", v an immediate. */
 #define FAST_LOADS(X)                                                          \
   X(I32_LOAD, uint32_t, 4, SET_I32)                                            \
   X(I64_LOAD, uint64_t, 8, SET_I64)                                            \
@@ -268,7 +269,7 @@ typedef union Cell {
   FAST_UNOPS(FAST_OP_ONE)        /* d a */                                     \
   FAST_INT_CMPS(FAST_OP_CMP)     /* BR_IF_[I64_]op a b T, ..._IMM a k T */     \
   FAST_LOADS(FAST_OP_ONE)        /* d a k */                                   \
-  FAST_STORES(FAST_OP_ONE)       /* a b k */
+  FAST_STORES(FAST_OP_BIN)       /* a b k, and NAME_IMM: a v k */
 
 #define FAST_OP_ONE(name, ...) X_(name)
 #define FAST_OP_BIN(name, ...) X_(name) X_(name##_IMM)

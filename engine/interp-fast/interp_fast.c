@@ -581,6 +581,14 @@ dispatch:
     CHECK_MEMORY(ea, n);                                                       \
     memcpy(mem_base + ea, &v, n);                                              \
     NEXT(4);                                                                   \
+  }                                                                            \
+  vmcase(name##_IMM)                                                           \
+  {                                                                            \
+    uint64_t ea = (uint64_t)S(pc[1].i).u32 + pc[3].u;                          \
+    T v = (T)pc[2].u;                                                          \
+    CHECK_MEMORY(ea, n);                                                       \
+    memcpy(mem_base + ea, &v, n);                                              \
+    NEXT(4);                                                                   \
   }
     FAST_STORES(STORE)
 #undef STORE

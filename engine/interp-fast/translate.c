@@ -1020,12 +1020,15 @@ static bool translate_body(Translator *t)
     case OP_I64_STORE32: {
       leb_skip(&pc);
       uint32_t offset = leb_u32(&pc);
+      const Operand *value = &t->stk[t->sp - 1];
+      bool imm = value->kind == OPND_CONST; /* the value as an immediate */
+      uint64_t k = value->value;
       int64_t a = slot_of(t, t->sp - 2);
-      int64_t b = slot_of(t, t->sp - 1);
+      int64_t b = imm ? 0 : slot_of(t, t->sp - 1);
       t->sp -= 2;
-      emit_op(t, store_op(op));
+      emit_op(t, imm ? (FastOp)(store_op(op) + 1) : store_op(op));
       emit(t, (uint64_t)a);
-      emit(t, (uint64_t)b);
+      emit(t, imm ? k : (uint64_t)b);
       emit(t, offset);
       break;
     }
