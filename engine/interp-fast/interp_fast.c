@@ -232,10 +232,15 @@ static const FastFunc *fast_code_of(ExecEnv *env, const FuncInst *f, const void 
   } while (0)
 #endif
 
-/* Runs f; with handlers_out set, only reports the handler table (threaded
- * build: labels are only visible in here). */
-static void run(ExecEnv *env, FuncInst *f, uint64_t *argv, const void *const **handlers_out)
+void interp_fast_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
 {
+  if (f->host) {
+    runtime_call_host(env, f, argv);
+    return;
+  }
+
+  /* The handlers' addresses, which the translator writes into the code
+   * (labels are only visible in here, so translation starts from here). */
 #if WP_INTERP_COMPUTED_GOTO
   static const void *const handlers[FOP_COUNT] = {
 #define X(name) [FOP_##name] = &&L_##name,
@@ -244,13 +249,8 @@ static void run(ExecEnv *env, FuncInst *f, uint64_t *argv, const void *const **h
 #undef X
 #undef X_
   };
-  if (handlers_out) {
-    *handlers_out = handlers;
-    return;
-  }
 #else
   static const void *const *const handlers = NULL;
-  (void)handlers_out;
 #endif
 
   uint8_t *const saved_top = env->stack_top;
@@ -670,13 +670,4 @@ do_return: {
     LOAD_INSTANCE(caller);
   JUMP(ret_pc);
 }
-}
-
-void interp_fast_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
-{
-  if (f->host) {
-    runtime_call_host(env, f, argv);
-    return;
-  }
-  run(env, f, argv, NULL);
 }
