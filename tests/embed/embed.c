@@ -3,7 +3,8 @@
  * built the way an embedder builds it:
  *   cc embed.c $(pkg-config --cflags --libs wasmplug-engine-1)
  * It exercises full_init with a zeroed RuntimeInitArgs, the default and
- * per-instance running modes, load, instantiate, lookup, call_wasm,
+ * per-instance running modes (one instance in each interpreter), load,
+ * instantiate, lookup, call_wasm,
  * exceptions and terminate from another thread.
  *
  * Usage: embed fib.wasm
@@ -119,6 +120,22 @@ int main(int argc, char **argv)
   wasm_runtime_clear_exception(inst);
   cells[0] = 10;
   CHECK(wasm_runtime_call_wasm(env, fib, 1, cells) && cells[0] == 55);
+
+  /* Two instances of one module, each in its own interpreter, both run. */
+  if (wasm_runtime_is_running_mode_supported(Mode_Fast_Interp)) {
+    wasm_module_inst_t fast = wasm_runtime_instantiate(module, 0, 0, error, sizeof error);
+    CHECK(fast != NULL);
+    CHECK(wasm_runtime_set_running_mode(fast, Mode_Fast_Interp));
+    CHECK(wasm_runtime_get_running_mode(fast) == Mode_Fast_Interp);
+    CHECK(wasm_runtime_get_running_mode(inst) == Mode_Interp);
+    wasm_exec_env_t fast_env = wasm_runtime_create_exec_env(fast, 0);
+    wasm_function_inst_t fast_fib = wasm_runtime_lookup_function(fast, "fib");
+    uint32_t a[1] = {20}, b[1] = {20};
+    CHECK(wasm_runtime_call_wasm(fast_env, fast_fib, 1, a) && a[0] == 6765);
+    CHECK(wasm_runtime_call_wasm(env, fib, 1, b) && b[0] == 6765);
+    wasm_runtime_destroy_exec_env(fast_env);
+    wasm_runtime_deinstantiate(fast);
+  }
 
   wasm_runtime_destroy_exec_env(env);
   wasm_runtime_deinstantiate(inst);
