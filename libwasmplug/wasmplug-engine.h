@@ -1,0 +1,49 @@
+/* wasmplug-engine.h: the runtime object.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#pragma once
+
+#if !defined(__WASMPLUG_H_INSIDE__) && !defined(WASMPLUG_COMPILATION)
+#error "Only <wasmplug.h> can be included directly."
+#endif
+
+#include <gio/gio.h>
+
+#include "wasmplug-mode.h"
+
+G_BEGIN_DECLS
+
+typedef struct _WasmplugModule WasmplugModule;
+
+#define WASMPLUG_TYPE_ENGINE (wasmplug_engine_get_type ())
+G_DECLARE_FINAL_TYPE (WasmplugEngine, wasmplug_engine, WASMPLUG, ENGINE, GObject)
+
+WasmplugEngine *wasmplug_engine_new (void);
+
+WasmplugMode wasmplug_engine_get_default_mode (WasmplugEngine *self);
+gboolean wasmplug_engine_set_default_mode (WasmplugEngine *self,
+                                           WasmplugMode    mode,
+                                           GError        **error);
+gboolean wasmplug_engine_supports_mode (WasmplugEngine *self,
+                                        WasmplugMode    mode);
+WasmplugMode *wasmplug_engine_get_supported_modes (WasmplugEngine *self,
+                                                   gsize          *n_modes);
+
+WasmplugModule *wasmplug_engine_load_module (WasmplugEngine *self,
+                                             GBytes         *bytes,
+                                             GError        **error);
+WasmplugModule *wasmplug_engine_load_module_from_file (WasmplugEngine *self,
+                                                       GFile          *file,
+                                                       GCancellable   *cancellable,
+                                                       GError        **error);
+void wasmplug_engine_load_module_async (WasmplugEngine     *self,
+                                        GFile              *file,
+                                        GCancellable       *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer            user_data);
+WasmplugModule *wasmplug_engine_load_module_finish (WasmplugEngine *self,
+                                                    GAsyncResult   *result,
+                                                    GError        **error);
+
+G_END_DECLS
