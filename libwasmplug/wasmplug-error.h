@@ -30,6 +30,9 @@ G_BEGIN_DECLS
  * @WASMPLUG_ERROR_HOST: a host import was not answered properly
  * @WASMPLUG_ERROR_INVALID_ARGUMENT: an argument does not fit (arity, types,
  *   unknown export, out-of-bounds address)
+ * @WASMPLUG_ERROR_BUSY: the plugin is already running a call on another
+ *   thread (a plugin runs one call at a time)
+ * @WASMPLUG_ERROR_MANIFEST: a plugin manifest could not be read or is invalid
  *
  * Error codes of the [const@ERROR] domain.
  */
@@ -42,6 +45,8 @@ typedef enum {
   WASMPLUG_ERROR_UNSUPPORTED_MODE,
   WASMPLUG_ERROR_HOST,
   WASMPLUG_ERROR_INVALID_ARGUMENT,
+  WASMPLUG_ERROR_BUSY,
+  WASMPLUG_ERROR_MANIFEST,
 } WasmplugError;
 
 GQuark wasmplug_error_quark (void);

@@ -623,24 +623,52 @@ wasmplug_module_lookup_export (WasmplugModule *self,
  * @self: a module
  * @error: return location for a #GError
  *
- * Makes a plugin: a sandboxed instance of the module.  Every function
- * import is answered by the plugin's [signal@Plugin::host-call] signal.
- * The module's start function, if any, runs now.
+ * Makes a plugin with nothing granted: no file system, environment or
+ * arguments, the module's own memory limit and the default stack (see
+ * [method@Module.instantiate_with_sandbox]).
  *
- * Returns: (transfer full): the plugin, or %NULL with
- *   %WASMPLUG_ERROR_LINK (an import that cannot be provided, a trap in
- *   the start function)
+ * Returns: (transfer full): the plugin, or %NULL with an error as
+ *   [method@Module.instantiate_with_sandbox] gives
  */
 WasmplugPlugin *
 wasmplug_module_instantiate (WasmplugModule *self,
                              GError        **error)
 {
-  char message[256] = "";
+  return wasmplug_module_instantiate_with_sandbox (self, NULL, error);
+}
+
+/**
+ * wasmplug_module_instantiate_with_sandbox:
+ * @self: a module
+ * @sandbox: (nullable): what the plugin is granted, or %NULL for nothing
+ * @error: return location for a #GError
+ *
+ * Makes a plugin: a sandboxed instance of the module.  Every function
+ * import is answered by the plugin's [signal@Plugin::host-call] signal,
+ * except WASI's (`wasi_snapshot_preview1`), which the engine answers
+ * within what @sandbox grants.  The module's start function, if any,
+ * runs now.
+ *
+ * Returns: (transfer full): the plugin, or %NULL with
+ *   %WASMPLUG_ERROR_LINK (an import that cannot be provided, a granted
+ *   directory that is not there, a trap in the start function) or
+ *   %WASMPLUG_ERROR_LIMIT (the module's memory starts above the
+ *   sandbox's limit)
+ */
+WasmplugPlugin *
+wasmplug_module_instantiate_with_sandbox (WasmplugModule  *self,
+                                          WasmplugSandbox *sandbox,
+                                          GError         **error)
+{
+  g_autoptr(WasmplugSandbox) owned = NULL;
   wasm_module_inst_t inst;
-  WasmplugPlugin *plugin;
 
   g_return_val_if_fail (WASMPLUG_IS_MODULE (self), NULL);
+  g_return_val_if_fail (sandbox == NULL || WASMPLUG_IS_SANDBOX (sandbox), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (sandbox == NULL)
+    sandbox = owned = wasmplug_sandbox_new ();
 
   _wasmplug_host_lock ();
   if (!_wasmplug_host_prepare (self->module, error))
@@ -648,14 +676,9 @@ wasmplug_module_instantiate (WasmplugModule *self,
       _wasmplug_host_unlock ();
       return NULL;
     }
-  inst = wasm_runtime_instantiate (self->module, 0, 0, message, sizeof message);
+  inst = _wasmplug_sandbox_instantiate (sandbox, self->module, error);
   _wasmplug_host_unlock ();
   if (inst == NULL)
-    {
-      g_set_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_LINK,
-                   _("Could not instantiate the module: %s"), message);
-      return NULL;
-    }
-  plugin = _wasmplug_plugin_new (self, inst);
-  return plugin;
+    return NULL;
+  return _wasmplug_plugin_new (self, inst, sandbox);
 }

@@ -11,6 +11,7 @@
 #include <glib-object.h>
 
 #include "wasmplug-engine.h"
+#include "wasmplug-sandbox.h"
 
 G_BEGIN_DECLS
 
@@ -85,5 +86,8 @@ WasmplugExport *wasmplug_module_lookup_export (WasmplugModule *self,
                                                const char     *name);
 WasmplugPlugin *wasmplug_module_instantiate (WasmplugModule *self,
                                              GError        **error);
+WasmplugPlugin *wasmplug_module_instantiate_with_sandbox (WasmplugModule  *self,
+                                                          WasmplugSandbox *sandbox,
+                                                          GError         **error);
 
 G_END_DECLS

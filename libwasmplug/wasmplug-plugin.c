@@ -27,6 +27,13 @@
  * left unanswered) ends the call with %WASMPLUG_ERROR_TRAP; the plugin
  * stays usable.
  */
+
+typedef enum {
+  STOP_NONE,
+  STOP_TIMEOUT,
+  STOP_CANCEL,
+} StopReason;
+
 struct _WasmplugPlugin
 {
   GObject parent_instance;
@@ -34,9 +41,21 @@ struct _WasmplugPlugin
   WasmplugModule *module;
   wasm_module_inst_t inst;
   wasm_exec_env_t exec_env; /* the instance's singleton, owned by it */
+  WasmplugSandbox *sandbox;
   WasmplugMode mode;
-  int applied_mode;         /* the RunningMode last given to the instance */
+  guint64 fuel;             /* per outermost call; 0: unlimited */
+  guint timeout_ms;         /* per outermost call; 0: none */
+
+  /* One thread at a time runs the plugin's code; `lock` guards what
+   * follows, `idle` is signalled when no call runs. */
+  GMutex lock;
+  GCond idle;
+  GThread *running_thread;  /* the thread of the outermost call, or NULL */
   guint call_depth;         /* calls running (host-call handlers may call again) */
+  guint call_serial;        /* bumped by every outermost call */
+  StopReason stop_reason;   /* why the running call was asked to stop */
+  GMainContext *host_context; /* async calls: where host-call is emitted */
+  int applied_mode;         /* the RunningMode last given to the instance */
 };
 
 G_DEFINE_FINAL_TYPE (WasmplugPlugin, wasmplug_plugin, G_TYPE_OBJECT)
@@ -45,6 +64,9 @@ enum {
   PROP_0,
   PROP_MODULE,
   PROP_MODE,
+  PROP_SANDBOX,
+  PROP_FUEL,
+  PROP_TIMEOUT_MS,
   N_PROPS
 };
 
@@ -69,8 +91,20 @@ wasmplug_plugin_dispose (GObject *object)
       self->exec_env = NULL;
     }
   g_clear_object (&self->module);
+  g_clear_object (&self->sandbox);
 
   G_OBJECT_CLASS (wasmplug_plugin_parent_class)->dispose (object);
+}
+
+static void
+wasmplug_plugin_finalize (GObject *object)
+{
+  WasmplugPlugin *self = WASMPLUG_PLUGIN (object);
+
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->idle);
+
+  G_OBJECT_CLASS (wasmplug_plugin_parent_class)->finalize (object);
 }
 
 static void
@@ -88,6 +122,15 @@ wasmplug_plugin_get_property (GObject    *object,
       break;
     case PROP_MODE:
       g_value_set_enum (value, self->mode);
+      break;
+    case PROP_SANDBOX:
+      g_value_set_object (value, self->sandbox);
+      break;
+    case PROP_FUEL:
+      g_value_set_uint64 (value, wasmplug_plugin_get_fuel (self));
+      break;
+    case PROP_TIMEOUT_MS:
+      g_value_set_uint (value, wasmplug_plugin_get_timeout_ms (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -114,6 +157,12 @@ wasmplug_plugin_set_property (GObject      *object,
         if (!wasmplug_plugin_set_mode (self, g_value_get_enum (value), &error))
           g_warning ("%s", error->message);
       }
+      break;
+    case PROP_FUEL:
+      wasmplug_plugin_set_fuel (self, g_value_get_uint64 (value));
+      break;
+    case PROP_TIMEOUT_MS:
+      wasmplug_plugin_set_timeout_ms (self, g_value_get_uint (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -142,6 +191,7 @@ wasmplug_plugin_class_init (WasmplugPluginClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = wasmplug_plugin_dispose;
+  object_class->finalize = wasmplug_plugin_finalize;
   object_class->get_property = wasmplug_plugin_get_property;
   object_class->set_property = wasmplug_plugin_set_property;
 
@@ -166,6 +216,42 @@ wasmplug_plugin_class_init (WasmplugPluginClass *klass)
    */
   properties[PROP_MODE] =
     g_param_spec_enum ("mode", NULL, NULL, WASMPLUG_TYPE_MODE, WASMPLUG_MODE_AUTO,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * WasmplugPlugin:sandbox:
+   *
+   * What the plugin was granted when it was made (a sandbox that grants
+   * nothing when it was made without one).
+   */
+  properties[PROP_SANDBOX] =
+    g_param_spec_object ("sandbox", NULL, NULL, WASMPLUG_TYPE_SANDBOX,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * WasmplugPlugin:fuel:
+   *
+   * How much work each call may do, in units counted at every loop
+   * back-edge and function entry (a budget that does not depend on the
+   * machine's speed, unlike [property@Plugin:timeout-ms]); 0 is no limit.
+   * A call that uses it up fails with %WASMPLUG_ERROR_LIMIT.  Each call
+   * (but not a call made by a host-call handler during another) starts
+   * with the whole budget; values above %G_MAXINT count as %G_MAXINT.
+   */
+  properties[PROP_FUEL] =
+    g_param_spec_uint64 ("fuel", NULL, NULL, 0, G_MAXUINT64, 0,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * WasmplugPlugin:timeout-ms:
+   *
+   * How long each call may run, in milliseconds of wall-clock time; 0 is
+   * no limit.  A call running longer is interrupted and fails with
+   * %WASMPLUG_ERROR_LIMIT (time spent in host-call handlers counts, but a
+   * handler is never interrupted: the Wasm code stops when it resumes).
+   */
+  properties[PROP_TIMEOUT_MS] =
+    g_param_spec_uint ("timeout-ms", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -208,20 +294,60 @@ wasmplug_plugin_init (WasmplugPlugin *self)
 {
   self->mode = WASMPLUG_MODE_AUTO;
   self->applied_mode = Mode_Default;
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->idle);
 }
 
 WasmplugPlugin *
 _wasmplug_plugin_new (WasmplugModule    *module,
-                      wasm_module_inst_t inst)
+                      wasm_module_inst_t inst,
+                      WasmplugSandbox   *sandbox)
 {
   WasmplugPlugin *self = g_object_new (WASMPLUG_TYPE_PLUGIN, NULL);
 
   self->module = g_object_ref (module);
+  self->sandbox = g_object_ref (sandbox);
   self->inst = inst;
   self->exec_env = wasm_runtime_get_exec_env_singleton (inst);
   wasm_runtime_set_custom_data (inst, self);
   _wasmplug_plugin_apply_mode (self);
   return self;
+}
+
+/* A host call made by an async call's worker thread, run in the caller's
+ * main context while the worker waits. */
+typedef struct
+{
+  WasmplugPlugin *plugin;
+  const char *qualified_name;
+  GVariant *args;
+  GVariant *results;
+  GMutex lock;
+  GCond done_cond;
+  gboolean done;
+} HostCall;
+
+static void
+emit_host_call (WasmplugPlugin *self,
+                const char     *qualified_name,
+                GVariant       *args,
+                GVariant      **results)
+{
+  g_signal_emit (self, signals[HOST_CALL], g_quark_from_string (qualified_name),
+                 qualified_name, args, results);
+}
+
+static gboolean
+host_call_dispatch (gpointer data)
+{
+  HostCall *call = data;
+
+  emit_host_call (call->plugin, call->qualified_name, call->args, &call->results);
+  g_mutex_lock (&call->lock);
+  call->done = TRUE;
+  g_cond_signal (&call->done_cond);
+  g_mutex_unlock (&call->lock);
+  return G_SOURCE_REMOVE;
 }
 
 GVariant *
@@ -230,24 +356,58 @@ _wasmplug_plugin_emit_host_call (WasmplugPlugin *self,
                                  GVariant       *args)
 {
   GVariant *results = NULL;
+  GMainContext *context;
 
   g_variant_ref_sink (args);
-  g_signal_emit (self, signals[HOST_CALL], g_quark_from_string (qualified_name),
-                 qualified_name, args, &results);
+  g_mutex_lock (&self->lock);
+  context = self->host_context ? g_main_context_ref (self->host_context) : NULL;
+  g_mutex_unlock (&self->lock);
+
+  if (context == NULL)
+    emit_host_call (self, qualified_name, args, &results);
+  else
+    {
+      /* An idle source, not g_main_context_invoke(): that would run the
+       * handler right here when nobody owns the context. */
+      HostCall call;
+      GSource *source = g_idle_source_new ();
+
+      memset (&call, 0, sizeof call);
+      call.plugin = self;
+      call.qualified_name = qualified_name;
+      call.args = args;
+
+      g_mutex_init (&call.lock);
+      g_cond_init (&call.done_cond);
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (source, host_call_dispatch, &call, NULL);
+      g_source_set_static_name (source, "[wasmplug] host-call");
+      g_source_attach (source, context);
+      g_source_unref (source);
+
+      g_mutex_lock (&call.lock);
+      while (!call.done)
+        g_cond_wait (&call.done_cond, &call.lock);
+      g_mutex_unlock (&call.lock);
+      g_mutex_clear (&call.lock);
+      g_cond_clear (&call.done_cond);
+      results = call.results;
+      g_main_context_unref (context);
+    }
   g_variant_unref (args);
   return results;
 }
 
 /* Gives the instance the mode it should run in now (contract: instance mode
  * > engine default > automatic).  Not while a call runs: its frames keep
- * the code they started with. */
-void
-_wasmplug_plugin_apply_mode (WasmplugPlugin *self)
+ * the code they started with.  Called with `lock` held. */
+static void
+apply_mode_locked (WasmplugPlugin *self)
 {
   WasmplugMode target = self->mode;
   int running;
 
-  if (self->inst == NULL || self->call_depth > 0)
+  if (self->inst == NULL || self->running_thread != NULL)
     return;
   if (target == WASMPLUG_MODE_AUTO)
     target = wasmplug_engine_get_default_mode (wasmplug_module_get_engine (self->module));
@@ -257,6 +417,14 @@ _wasmplug_plugin_apply_mode (WasmplugPlugin *self)
   /* The mode was checked against the engine when it was set. */
   if (wasm_runtime_set_running_mode (self->inst, (RunningMode) running))
     self->applied_mode = running;
+}
+
+void
+_wasmplug_plugin_apply_mode (WasmplugPlugin *self)
+{
+  g_mutex_lock (&self->lock);
+  apply_mode_locked (self);
+  g_mutex_unlock (&self->lock);
 }
 
 /**
@@ -347,30 +515,391 @@ exception_message (const char *exception)
   return exception;
 }
 
+/* --- limits --- */
+
 /**
- * wasmplug_plugin_call:
+ * wasmplug_plugin_get_sandbox:
  * @self: a plugin
- * @name: the name of an exported function
- * @args: (nullable): the arguments, a tuple of the export's parameter
- *   types (see [method@Export.get_params_type]); %NULL for none
- * @error: return location for a #GError
  *
- * Calls an exported function.  A floating @args is consumed.  Arguments
- * are given as i32: `i` or `u`, i64: `x` or `t`, f32 and f64: `d` (an f32
- * argument is rounded to single precision).
- *
- * Returns: (transfer full): the results as a tuple (i32 as `i`, i64 as
- *   `x`, f32 and f64 as `d`; `()` when the function has none), or %NULL
- *   with %WASMPLUG_ERROR_INVALID_ARGUMENT (no such export, wrong arity
- *   or types) or %WASMPLUG_ERROR_TRAP (the message is the engine's)
+ * Returns: (transfer none): the value of [property@Plugin:sandbox]
  */
-GVariant *
-wasmplug_plugin_call (WasmplugPlugin *self,
-                      const char     *name,
-                      GVariant       *args,
-                      GError        **error)
+WasmplugSandbox *
+wasmplug_plugin_get_sandbox (WasmplugPlugin *self)
 {
-  g_autoptr(GVariant) owned_args = NULL;
+  g_return_val_if_fail (WASMPLUG_IS_PLUGIN (self), NULL);
+  return self->sandbox;
+}
+
+/**
+ * wasmplug_plugin_get_fuel:
+ * @self: a plugin
+ *
+ * Returns: the value of [property@Plugin:fuel]
+ */
+guint64
+wasmplug_plugin_get_fuel (WasmplugPlugin *self)
+{
+  guint64 fuel;
+
+  g_return_val_if_fail (WASMPLUG_IS_PLUGIN (self), 0);
+  g_mutex_lock (&self->lock);
+  fuel = self->fuel;
+  g_mutex_unlock (&self->lock);
+  return fuel;
+}
+
+/**
+ * wasmplug_plugin_set_fuel:
+ * @self: a plugin
+ * @fuel: the budget of each call, 0 for none
+ *
+ * Sets [property@Plugin:fuel]; it applies from the next call on.
+ */
+void
+wasmplug_plugin_set_fuel (WasmplugPlugin *self,
+                          guint64         fuel)
+{
+  gboolean changed;
+
+  g_return_if_fail (WASMPLUG_IS_PLUGIN (self));
+  g_mutex_lock (&self->lock);
+  changed = self->fuel != fuel;
+  self->fuel = fuel;
+  g_mutex_unlock (&self->lock);
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FUEL]);
+}
+
+/**
+ * wasmplug_plugin_get_timeout_ms:
+ * @self: a plugin
+ *
+ * Returns: the value of [property@Plugin:timeout-ms]
+ */
+guint
+wasmplug_plugin_get_timeout_ms (WasmplugPlugin *self)
+{
+  guint timeout_ms;
+
+  g_return_val_if_fail (WASMPLUG_IS_PLUGIN (self), 0);
+  g_mutex_lock (&self->lock);
+  timeout_ms = self->timeout_ms;
+  g_mutex_unlock (&self->lock);
+  return timeout_ms;
+}
+
+/**
+ * wasmplug_plugin_set_timeout_ms:
+ * @self: a plugin
+ * @timeout_ms: the time limit of each call in milliseconds, 0 for none
+ *
+ * Sets [property@Plugin:timeout-ms]; it applies from the next call on.
+ */
+void
+wasmplug_plugin_set_timeout_ms (WasmplugPlugin *self,
+                                guint           timeout_ms)
+{
+  gboolean changed;
+
+  g_return_if_fail (WASMPLUG_IS_PLUGIN (self));
+  g_mutex_lock (&self->lock);
+  changed = self->timeout_ms != timeout_ms;
+  self->timeout_ms = timeout_ms;
+  g_mutex_unlock (&self->lock);
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIMEOUT_MS]);
+}
+
+/**
+ * wasmplug_plugin_get_busy:
+ * @self: a plugin
+ *
+ * Whether a call of @self is running now, on any thread (a plugin runs one
+ * call at a time: [method@Plugin.call] from another thread meanwhile fails
+ * with %WASMPLUG_ERROR_BUSY, [method@Plugin.call_async] waits its turn).
+ *
+ * Returns: %TRUE while a call runs
+ */
+gboolean
+wasmplug_plugin_get_busy (WasmplugPlugin *self)
+{
+  gboolean busy;
+
+  g_return_val_if_fail (WASMPLUG_IS_PLUGIN (self), FALSE);
+  g_mutex_lock (&self->lock);
+  busy = self->running_thread != NULL;
+  g_mutex_unlock (&self->lock);
+  return busy;
+}
+
+/* Asks the running call `serial` to stop (contract 6: the Wasm code traps
+ * at its next loop back-edge or call).  A call that has ended, or one
+ * already asked, is left alone, so that no stop request outlives its
+ * call. */
+static void
+request_stop (WasmplugPlugin *self,
+              guint           serial,
+              StopReason      reason)
+{
+  g_mutex_lock (&self->lock);
+  if (self->running_thread != NULL && self->call_serial == serial
+      && self->stop_reason == STOP_NONE)
+    {
+      self->stop_reason = reason;
+      wasm_runtime_terminate (self->inst);
+    }
+  g_mutex_unlock (&self->lock);
+}
+
+/**
+ * wasmplug_plugin_cancel:
+ * @self: a plugin
+ *
+ * Interrupts the call of @self that is running now, if any, from any
+ * thread: its Wasm code stops at its next loop back-edge or call, and the
+ * call fails with %G_IO_ERROR_CANCELLED.  A host-call handler running at
+ * that moment finishes first.  Calls made later are not affected.
+ */
+void
+wasmplug_plugin_cancel (WasmplugPlugin *self)
+{
+  guint serial;
+
+  g_return_if_fail (WASMPLUG_IS_PLUGIN (self));
+  g_mutex_lock (&self->lock);
+  serial = self->call_serial;
+  g_mutex_unlock (&self->lock);
+  request_stop (self, serial, STOP_CANCEL);
+}
+
+static gpointer
+watchdog_run (gpointer data)
+{
+  g_main_loop_run (data);
+  return NULL;
+}
+
+/* The timer of a call's time limit runs in a thread of its own, so that it
+ * fires whatever the caller's thread is doing. */
+static GMainContext *
+watchdog_context (void)
+{
+  static GMainContext *context;
+  static gsize made = 0;
+
+  if (g_once_init_enter (&made))
+    {
+      GMainLoop *loop;
+
+      context = g_main_context_new ();
+      loop = g_main_loop_new (context, FALSE);
+      g_thread_unref (g_thread_new ("wasmplug-watchdog", watchdog_run, loop));
+      g_once_init_leave (&made, 1);
+    }
+  return context;
+}
+
+typedef struct
+{
+  WasmplugPlugin *plugin; /* a reference */
+  guint serial;
+} Watch;
+
+static void
+watch_free (gpointer data)
+{
+  Watch *watch = data;
+
+  g_object_unref (watch->plugin);
+  g_free (watch);
+}
+
+static gboolean
+watch_expired (gpointer data)
+{
+  Watch *watch = data;
+
+  request_stop (watch->plugin, watch->serial, STOP_TIMEOUT);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+call_cancelled (GCancellable *cancellable,
+                gpointer      data)
+{
+  Watch *watch = data;
+
+  request_stop (watch->plugin, watch->serial, STOP_CANCEL);
+}
+
+/* What an outermost call arms and disarms. */
+typedef struct
+{
+  gboolean outermost;
+  guint serial;
+  GSource *timeout;
+  GCancellable *cancellable;
+  gulong cancelled_id;
+} CallGuard;
+
+/* Starts a call on this thread.  A call made while another thread runs
+ * the plugin waits for it when `wait` (async calls queue up) and fails
+ * with BUSY otherwise; a call made on the thread already running it (a
+ * host-call handler calling back) nests. */
+static gboolean
+call_begin (WasmplugPlugin *self,
+            GMainContext   *host_context,
+            gboolean        wait,
+            GCancellable   *cancellable,
+            CallGuard      *guard,
+            GError        **error)
+{
+  GThread *me = g_thread_self ();
+  guint timeout_ms;
+
+  memset (guard, 0, sizeof *guard);
+  g_mutex_lock (&self->lock);
+  if (self->running_thread == me)
+    {
+      self->call_depth++;
+      g_mutex_unlock (&self->lock);
+      return TRUE;
+    }
+  if (self->running_thread != NULL && !wait)
+    {
+      g_mutex_unlock (&self->lock);
+      g_set_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_BUSY,
+                   _("The plugin is running a call on another thread"));
+      return FALSE;
+    }
+  while (self->running_thread != NULL)
+    g_cond_wait (&self->idle, &self->lock);
+
+  apply_mode_locked (self);
+  self->running_thread = me;
+  self->call_depth = 1;
+  self->call_serial++;
+  self->stop_reason = STOP_NONE;
+  self->host_context = host_context ? g_main_context_ref (host_context) : NULL;
+  wasm_runtime_set_instruction_count_limit (self->exec_env,
+                                            self->fuel == 0 ? -1
+                                            : (int) MIN (self->fuel, (guint64) G_MAXINT));
+  guard->outermost = TRUE;
+  guard->serial = self->call_serial;
+  timeout_ms = self->timeout_ms;
+  g_mutex_unlock (&self->lock);
+
+  if (timeout_ms > 0)
+    {
+      Watch *watch = g_new0 (Watch, 1);
+
+      watch->plugin = g_object_ref (self);
+      watch->serial = guard->serial;
+      guard->timeout = g_timeout_source_new (timeout_ms);
+      g_source_set_callback (guard->timeout, watch_expired, watch, watch_free);
+      g_source_set_static_name (guard->timeout, "[wasmplug] call time limit");
+      g_source_attach (guard->timeout, watchdog_context ());
+    }
+  if (cancellable != NULL)
+    {
+      Watch *watch = g_new0 (Watch, 1);
+
+      watch->plugin = g_object_ref (self);
+      watch->serial = guard->serial;
+      guard->cancellable = g_object_ref (cancellable);
+      /* Runs call_cancelled at once when already cancelled. */
+      guard->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (call_cancelled),
+                                                   watch, watch_free);
+    }
+  return TRUE;
+}
+
+/* Ends the call begun with `guard`: gives the failure its error (taking
+ * the engine's exception) when `ok` is FALSE, and leaves the instance
+ * ready for the next call. */
+static void
+call_end (WasmplugPlugin *self,
+          CallGuard      *guard,
+          const char     *name,
+          gboolean        ok,
+          GError        **error)
+{
+  if (guard->timeout != NULL)
+    {
+      g_source_destroy (guard->timeout);
+      g_clear_pointer (&guard->timeout, g_source_unref);
+    }
+  if (guard->cancellable != NULL)
+    {
+      /* Waits for a call_cancelled running in another thread. */
+      g_cancellable_disconnect (guard->cancellable, guard->cancelled_id);
+      g_clear_object (&guard->cancellable);
+    }
+
+  g_mutex_lock (&self->lock);
+  if (!ok)
+    {
+      const char *exception = wasm_runtime_get_exception (self->inst);
+      const char *text = exception ? exception_message (exception) : _("the call failed");
+      gboolean terminated = g_str_equal (text, "terminated by user");
+      guint max_pages = wasmplug_sandbox_get_max_memory_pages (self->sandbox);
+      wasm_memory_inst_t memory = wasm_runtime_get_default_memory (self->inst);
+
+      if (terminated && self->stop_reason == STOP_TIMEOUT)
+        g_set_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_LIMIT,
+                     _("The call of “%s” was stopped at its time limit of %u ms"),
+                     name, self->timeout_ms);
+      else if (terminated && self->stop_reason == STOP_CANCEL)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                     _("The call of “%s” was cancelled"), name);
+      else if (g_str_equal (text, "fuel exhausted"))
+        g_set_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_LIMIT,
+                     _("The call of “%s” used up its fuel (%" G_GUINT64_FORMAT " units)"),
+                     name, self->fuel);
+      else if (g_str_equal (text, "call stack exhausted"))
+        g_set_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_LIMIT,
+                     _("The call of “%s” used up the plugin’s stack"), name);
+      else if (max_pages > 0 && memory != NULL
+               && wasm_memory_get_cur_page_count (memory) >= max_pages)
+        /* memory.grow only fails here; what the code does next traps. */
+        g_set_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_LIMIT,
+                     _("The call of “%s” failed at the plugin’s memory limit of %u pages: %s"),
+                     name, max_pages, text);
+      else
+        g_set_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_TRAP, "%s", text);
+      /* The plugin stays usable: the next call starts afresh (clearing
+       * the exception also drops a stop request that came too late). */
+      wasm_runtime_clear_exception (self->inst);
+      /* A handler's call failed while the outer call is being stopped:
+       * the outer one must stop too. */
+      if (!guard->outermost && self->stop_reason != STOP_NONE)
+        wasm_runtime_terminate (self->inst);
+    }
+  else if (guard->outermost && self->stop_reason != STOP_NONE)
+    wasm_runtime_clear_exception (self->inst); /* the request came too late */
+
+  self->call_depth--;
+  if (guard->outermost)
+    {
+      g_assert (self->call_depth == 0);
+      self->running_thread = NULL;
+      self->stop_reason = STOP_NONE;
+      g_clear_pointer (&self->host_context, g_main_context_unref);
+      g_cond_broadcast (&self->idle);
+    }
+  g_mutex_unlock (&self->lock);
+}
+
+/* The whole call: argument checks, the run, the results. */
+static GVariant *
+call_run (WasmplugPlugin *self,
+          const char     *name,
+          GVariant       *args,
+          GMainContext   *host_context,
+          gboolean        wait,
+          GCancellable   *cancellable,
+          GError        **error)
+{
   g_autofree wasm_valkind_t *param_kinds = NULL;
   g_autofree wasm_valkind_t *result_kinds = NULL;
   g_autofree wasm_val_t *params = NULL;
@@ -378,13 +907,8 @@ wasmplug_plugin_call (WasmplugPlugin *self,
   g_autofree GVariant **items = NULL;
   wasm_function_inst_t func;
   guint32 n_params, n_results;
+  CallGuard guard;
   gboolean ok;
-
-  g_return_val_if_fail (WASMPLUG_IS_PLUGIN (self), NULL);
-  g_return_val_if_fail (name != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  owned_args = args ? g_variant_ref_sink (args) : g_variant_ref_sink (g_variant_new ("()"));
 
   func = wasm_runtime_lookup_function (self->inst, name);
   if (func == NULL)
@@ -401,12 +925,12 @@ wasmplug_plugin_call (WasmplugPlugin *self,
   wasm_func_get_param_types (func, self->inst, param_kinds);
   wasm_func_get_result_types (func, self->inst, result_kinds);
 
-  if (!g_variant_is_of_type (owned_args, G_VARIANT_TYPE_TUPLE)
-      || g_variant_n_children (owned_args) != n_params)
+  if (!g_variant_is_of_type (args, G_VARIANT_TYPE_TUPLE)
+      || g_variant_n_children (args) != n_params)
     {
       g_set_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_INVALID_ARGUMENT,
                    _("The function “%s” takes a tuple of %u arguments, not a value of type %s"),
-                   name, n_params, g_variant_get_type_string (owned_args));
+                   name, n_params, g_variant_get_type_string (args));
       return NULL;
     }
   for (guint32 i = 0; i < n_results; i++)
@@ -421,7 +945,7 @@ wasmplug_plugin_call (WasmplugPlugin *self,
   params = g_new0 (wasm_val_t, n_params + 1);
   for (guint32 i = 0; i < n_params; i++)
     {
-      g_autoptr(GVariant) value = g_variant_get_child_value (owned_args, i);
+      g_autoptr(GVariant) value = g_variant_get_child_value (args, i);
       const GVariantType *expected = _wasmplug_valkind_to_variant_type (param_kinds[i]);
       guint64 slot;
 
@@ -450,25 +974,15 @@ wasmplug_plugin_call (WasmplugPlugin *self,
         }
     }
 
-  _wasmplug_plugin_apply_mode (self);
+  if (!call_begin (self, host_context, wait, cancellable, &guard, error))
+    return NULL;
   results = g_new0 (wasm_val_t, n_results + 1);
   g_object_ref (self); /* handlers may drop the caller's reference */
-  self->call_depth++;
   ok = wasm_runtime_call_wasm_a (self->exec_env, func, n_results, results, n_params, params);
-  self->call_depth--;
-
-  if (!ok)
-    {
-      const char *exception = wasm_runtime_get_exception (self->inst);
-
-      g_set_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_TRAP, "%s",
-                   exception ? exception_message (exception) : _("the call failed"));
-      /* The plugin stays usable: the next call starts afresh. */
-      wasm_runtime_clear_exception (self->inst);
-      g_object_unref (self);
-      return NULL;
-    }
+  call_end (self, &guard, name, ok, error);
   g_object_unref (self);
+  if (!ok)
+    return NULL;
 
   items = g_new0 (GVariant *, n_results + 1);
   for (guint32 i = 0; i < n_results; i++)
@@ -486,6 +1000,157 @@ wasmplug_plugin_call (WasmplugPlugin *self,
       items[i] = _wasmplug_value_to_variant (result_kinds[i], slot);
     }
   return g_variant_ref_sink (g_variant_new_tuple (items, n_results));
+}
+
+/**
+ * wasmplug_plugin_call:
+ * @self: a plugin
+ * @name: the name of an exported function
+ * @args: (nullable): the arguments, a tuple of the export's parameter
+ *   types (see [method@Export.get_params_type]); %NULL for none
+ * @error: return location for a #GError
+ *
+ * Calls an exported function on this thread; its host calls are emitted
+ * on this thread too.  A floating @args is consumed.  Arguments are given
+ * as i32: `i` or `u`, i64: `x` or `t`, f32 and f64: `d` (an f32 argument
+ * is rounded to single precision).
+ *
+ * A host-call handler may call the plugin again (the calls nest).  While
+ * another thread runs a call of the plugin (see [method@Plugin.call_async]),
+ * the call fails with %WASMPLUG_ERROR_BUSY.
+ *
+ * Returns: (transfer full): the results as a tuple (i32 as `i`, i64 as
+ *   `x`, f32 and f64 as `d`; `()` when the function has none), or %NULL
+ *   with %WASMPLUG_ERROR_INVALID_ARGUMENT (no such export, wrong arity
+ *   or types), %WASMPLUG_ERROR_TRAP (the message is the engine's),
+ *   %WASMPLUG_ERROR_LIMIT (time, fuel, stack or memory), %G_IO_ERROR_CANCELLED
+ *   ([method@Plugin.cancel]) or %WASMPLUG_ERROR_BUSY
+ */
+GVariant *
+wasmplug_plugin_call (WasmplugPlugin *self,
+                      const char     *name,
+                      GVariant       *args,
+                      GError        **error)
+{
+  g_autoptr(GVariant) owned_args = NULL;
+
+  g_return_val_if_fail (WASMPLUG_IS_PLUGIN (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  owned_args = g_variant_ref_sink (args ? args : g_variant_new ("()"));
+  return call_run (self, name, owned_args, NULL, FALSE, NULL, error);
+}
+
+typedef struct
+{
+  char *name;
+  GVariant *args;
+  GMainContext *host_context;
+} AsyncCall;
+
+static void
+async_call_free (gpointer data)
+{
+  AsyncCall *call = data;
+
+  g_free (call->name);
+  g_variant_unref (call->args);
+  g_main_context_unref (call->host_context);
+  g_free (call);
+}
+
+static void
+async_call_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  AsyncCall *call = task_data;
+  GError *error = NULL;
+  GVariant *results;
+
+  results = call_run (source_object, call->name, call->args, call->host_context, TRUE,
+                      cancellable, &error);
+  if (results == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, results, (GDestroyNotify) g_variant_unref);
+}
+
+/**
+ * wasmplug_plugin_call_async:
+ * @self: a plugin
+ * @name: the name of an exported function
+ * @args: (nullable): the arguments, as for [method@Plugin.call]
+ * @cancellable: (nullable): a #GCancellable: cancelling it interrupts the
+ *   running Wasm code
+ * @callback: (scope async): called when the call has ended
+ * @user_data: data for @callback
+ *
+ * Calls an exported function on a worker thread, so the caller's main
+ * loop goes on.  Its host calls are emitted in the thread-default main
+ * context of the caller (the GTK thread, for an application), while the
+ * worker waits for the answer: [signal@Plugin::host-call] handlers run
+ * where the application's other code runs.  That context must keep
+ * running until the call ends.
+ *
+ * Calls of one plugin run one at a time: an async call made while another
+ * runs waits for it.  A handler that calls the plugin synchronously during
+ * an async call gets %WASMPLUG_ERROR_BUSY (the worker thread holds the
+ * plugin).
+ */
+void
+wasmplug_plugin_call_async (WasmplugPlugin     *self,
+                            const char         *name,
+                            GVariant           *args,
+                            GCancellable       *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer            user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  AsyncCall *call;
+
+  g_return_if_fail (WASMPLUG_IS_PLUGIN (self));
+  g_return_if_fail (name != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  call = g_new0 (AsyncCall, 1);
+  call->name = g_strdup (name);
+  call->args = g_variant_ref_sink (args ? args : g_variant_new ("()"));
+  call->host_context = g_main_context_ref_thread_default ();
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, wasmplug_plugin_call_async);
+  g_task_set_name (task, "[wasmplug] call");
+  g_task_set_task_data (task, call, async_call_free);
+  /* The worker checks the cancellable itself, interrupting the code. */
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_run_in_thread (task, async_call_thread);
+}
+
+/**
+ * wasmplug_plugin_call_finish:
+ * @self: a plugin
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Ends a call begun with [method@Plugin.call_async].
+ *
+ * Returns: (transfer full): the results as [method@Plugin.call] gives
+ *   them, or %NULL with its errors (%G_IO_ERROR_CANCELLED when the
+ *   cancellable was cancelled during the call)
+ */
+GVariant *
+wasmplug_plugin_call_finish (WasmplugPlugin *self,
+                             GAsyncResult   *result,
+                             GError        **error)
+{
+  g_return_val_if_fail (WASMPLUG_IS_PLUGIN (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == wasmplug_plugin_call_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* --- memory --- */

@@ -8,7 +8,7 @@
 #error "Only <wasmplug.h> can be included directly."
 #endif
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
 #include "wasmplug-mode.h"
 #include "wasmplug-module.h"
@@ -26,10 +26,31 @@ gboolean wasmplug_plugin_set_mode (WasmplugPlugin *self,
                                    GError        **error);
 WasmplugMode wasmplug_plugin_get_effective_mode (WasmplugPlugin *self);
 
+WasmplugSandbox *wasmplug_plugin_get_sandbox (WasmplugPlugin *self);
+
+guint64 wasmplug_plugin_get_fuel (WasmplugPlugin *self);
+void wasmplug_plugin_set_fuel (WasmplugPlugin *self,
+                               guint64         fuel);
+guint wasmplug_plugin_get_timeout_ms (WasmplugPlugin *self);
+void wasmplug_plugin_set_timeout_ms (WasmplugPlugin *self,
+                                     guint           timeout_ms);
+
+gboolean wasmplug_plugin_get_busy (WasmplugPlugin *self);
+
 GVariant *wasmplug_plugin_call (WasmplugPlugin *self,
                                 const char     *name,
                                 GVariant       *args,
                                 GError        **error);
+void wasmplug_plugin_call_async (WasmplugPlugin     *self,
+                                 const char         *name,
+                                 GVariant           *args,
+                                 GCancellable       *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer            user_data);
+GVariant *wasmplug_plugin_call_finish (WasmplugPlugin *self,
+                                       GAsyncResult   *result,
+                                       GError        **error);
+void wasmplug_plugin_cancel (WasmplugPlugin *self);
 
 gsize wasmplug_plugin_get_memory_size (WasmplugPlugin *self);
 GBytes *wasmplug_plugin_read_memory (WasmplugPlugin *self,

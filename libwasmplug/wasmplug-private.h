@@ -33,7 +33,13 @@ char *_wasmplug_describe_tuple (const GVariantType *type);
 WasmplugModule *_wasmplug_module_new (WasmplugEngine *engine, wasm_module_t module);
 wasm_module_t _wasmplug_module_get_raw (WasmplugModule *self);
 
-WasmplugPlugin *_wasmplug_plugin_new (WasmplugModule *module, wasm_module_inst_t inst);
+WasmplugPlugin *_wasmplug_plugin_new (WasmplugModule    *module,
+                                      wasm_module_inst_t inst,
+                                      WasmplugSandbox   *sandbox);
+/* Instantiates with the grants and limits of `self`; under the host lock. */
+wasm_module_inst_t _wasmplug_sandbox_instantiate (WasmplugSandbox *self,
+                                                  wasm_module_t    module,
+                                                  GError         **error);
 /* Emits host-call::QUALIFIED_NAME; NULL when no handler answered. */
 GVariant *_wasmplug_plugin_emit_host_call (WasmplugPlugin *self,
                                            const char     *qualified_name,

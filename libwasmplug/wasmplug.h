@@ -9,6 +9,7 @@
 #include "wasmplug-error.h"
 #include "wasmplug-mode.h"
 #include "wasmplug-engine.h"
+#include "wasmplug-sandbox.h"
 #include "wasmplug-module.h"
 #include "wasmplug-plugin.h"
 
