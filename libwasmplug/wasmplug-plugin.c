@@ -56,6 +56,7 @@ struct _WasmplugPlugin
   StopReason stop_reason;   /* why the running call was asked to stop */
   GMainContext *host_context; /* async calls: where host-call is emitted */
   int applied_mode;         /* the RunningMode last given to the instance */
+  gboolean initialized;     /* a reactor's _initialize has been run */
 };
 
 G_DEFINE_FINAL_TYPE (WasmplugPlugin, wasmplug_plugin, G_TYPE_OBJECT)
@@ -736,6 +737,7 @@ call_cancelled (GCancellable *cancellable,
 typedef struct
 {
   gboolean outermost;
+  gboolean run_initialize; /* the first call runs a reactor's _initialize first */
   guint serial;
   GSource *timeout;
   GCancellable *cancellable;
@@ -785,6 +787,8 @@ call_begin (WasmplugPlugin *self,
                                             self->fuel == 0 ? -1
                                             : (int) MIN (self->fuel, (guint64) G_MAXINT));
   guard->outermost = TRUE;
+  guard->run_initialize = !self->initialized;
+  self->initialized = TRUE;
   guard->serial = self->call_serial;
   timeout_ms = self->timeout_ms;
   g_mutex_unlock (&self->lock);
@@ -978,7 +982,26 @@ call_run (WasmplugPlugin *self,
     return NULL;
   results = g_new0 (wasm_val_t, n_results + 1);
   g_object_ref (self); /* handlers may drop the caller's reference */
-  ok = wasm_runtime_call_wasm_a (self->exec_env, func, n_results, results, n_params, params);
+  ok = TRUE;
+  if (guard.run_initialize)
+    {
+      /* A WASI reactor (C with constructors, a runtime to set up) is made
+       * ready by its _initialize, run once before the first call rather
+       * than at instantiation, so that handlers connected to the new
+       * plugin answer the imports it makes. */
+      wasm_function_inst_t init = wasm_runtime_lookup_function (self->inst, "_initialize");
+
+      if (init != NULL && func != init
+          && wasm_func_get_param_count (init, self->inst) == 0
+          && wasm_func_get_result_count (init, self->inst) == 0)
+        {
+          ok = wasm_runtime_call_wasm_a (self->exec_env, init, 0, NULL, 0, NULL);
+          if (!ok)
+            name = "_initialize";
+        }
+    }
+  if (ok)
+    ok = wasm_runtime_call_wasm_a (self->exec_env, func, n_results, results, n_params, params);
   call_end (self, &guard, name, ok, error);
   g_object_unref (self);
   if (!ok)
@@ -1011,7 +1034,8 @@ call_run (WasmplugPlugin *self,
  * @error: return location for a #GError
  *
  * Calls an exported function on this thread; its host calls are emitted
- * on this thread too.  A floating @args is consumed.  Arguments are given
+ * on this thread too.  The first call of a plugin whose module is a WASI
+ * reactor (it exports `_initialize`) runs `_initialize` first.  A floating @args is consumed.  Arguments are given
  * as i32: `i` or `u`, i64: `x` or `t`, f32 and f64: `d` (an f32 argument
  * is rounded to single precision).
  *

@@ -90,6 +90,9 @@ test_sandbox_nothing_granted (void)
 
   g_object_get (plugin, "sandbox", &sandbox, NULL);
   g_assert_nonnull (sandbox);
+  /* The reactor's _initialize ran once, before the first call. */
+  g_assert_cmpint (call_i32 (plugin, "initialized", NULL), ==, 1);
+  g_assert_cmpint (call_i32 (plugin, "initialized", NULL), ==, 1);
   g_assert_cmpint (call_i32 (plugin, "prestat", g_variant_new ("(i)", 3)), ==, 8 /* EBADF */);
   g_assert_cmpint (call_i32 (plugin, "environ_count", NULL), ==, 0);
   g_assert_cmpint (call_i32 (plugin, "args_count", NULL), ==, 0);

@@ -12,6 +12,13 @@
   (memory (export "memory") 1)
   (data (i32.const 100) "out.txt")
   (data (i32.const 200) "written by wasm\n")
+  (global $initialized (mut i32) (i32.const 0))
+
+  ;; A reactor's set-up: run once, before the plugin's first call.
+  (func (export "_initialize")
+    (global.set $initialized (i32.add (global.get $initialized) (i32.const 1))))
+  (func (export "initialized") (result i32)
+    (global.get $initialized))
 
   ;; The errno of fd_prestat_get on descriptor fd (0: a granted directory).
   (func (export "prestat") (param $fd i32) (result i32)
