@@ -1,4 +1,5 @@
-/* wasmplug-engine.c: WasmplugEngine, the runtime: modes and module loading.
+/* wasmplug-engine.c: WasmplugEngine, the runtime: modes, module loading,
+ * and plugin discovery (manifests in search paths) and loading.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -18,12 +19,40 @@
  *
  * Every engine of a process shares one underlying runtime; the default mode
  * is per engine.
+ *
+ * ## Plugins
+ *
+ * An engine also finds plugins the way libpeas applications do: it reads
+ * the manifests ([class@PluginInfo], `*.plugin` keyfiles) in its search
+ * paths and lists them in [method@Engine.get_plugins];
+ * [method@Engine.load_plugin] makes a plugin from one.
+ *
+ * An engine has no search path of its own making: the application adds its
+ * own, typically `$XDG_DATA_DIRS/APP/plugins` and a user directory such as
+ * `$XDG_DATA_HOME/APP/plugins`, most important first.  The only exception
+ * is the environment variable `WASMPLUG_PLUGIN_PATH`: its directories
+ * (separated by `:`) are added first when an engine is made, for trying
+ * plugins out without changing the application.
+ *
+ * ```c
+ * g_autoptr(WasmplugEngine) engine = wasmplug_engine_new ();
+ * g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "myapp", "plugins", NULL);
+ *
+ * wasmplug_engine_add_search_path (engine, dir);
+ * info = wasmplug_engine_find_plugin (engine, "greeter");
+ * plugin = wasmplug_engine_load_plugin (engine, info, NULL, NULL, &error);
+ * ```
+ *
+ * Discovery is not thread-safe: use it from one thread (the main thread).
  */
 struct _WasmplugEngine
 {
   GObject parent_instance;
 
   WasmplugMode default_mode;
+  GPtrArray *search_paths;   /* of char *, NULL-terminated */
+  GListStore *plugins;       /* of WasmplugPluginInfo */
+  GPtrArray *plugin_errors;  /* of GError */
 };
 
 G_DEFINE_FINAL_TYPE (WasmplugEngine, wasmplug_engine, G_TYPE_OBJECT)
@@ -129,10 +158,23 @@ wasmplug_engine_set_property (GObject      *object,
 }
 
 static void
+wasmplug_engine_finalize (GObject *object)
+{
+  WasmplugEngine *self = WASMPLUG_ENGINE (object);
+
+  g_ptr_array_unref (self->search_paths);
+  g_object_unref (self->plugins);
+  g_ptr_array_unref (self->plugin_errors);
+
+  G_OBJECT_CLASS (wasmplug_engine_parent_class)->finalize (object);
+}
+
+static void
 wasmplug_engine_class_init (WasmplugEngineClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->finalize = wasmplug_engine_finalize;
   object_class->get_property = wasmplug_engine_get_property;
   object_class->set_property = wasmplug_engine_set_property;
 
@@ -155,8 +197,23 @@ wasmplug_engine_class_init (WasmplugEngineClass *klass)
 static void
 wasmplug_engine_init (WasmplugEngine *self)
 {
+  const char *env_path = g_getenv ("WASMPLUG_PLUGIN_PATH");
+
   _wasmplug_runtime_ensure ();
   self->default_mode = WASMPLUG_MODE_AUTO;
+  /* reserved > 0, so pdata is a valid empty vector from the start */
+  self->search_paths = g_ptr_array_new_null_terminated (4, g_free, TRUE);
+  self->plugins = g_list_store_new (WASMPLUG_TYPE_PLUGIN_INFO);
+  self->plugin_errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
+
+  if (env_path != NULL)
+    {
+      g_auto(GStrv) paths = g_strsplit (env_path, G_SEARCHPATH_SEPARATOR_S, -1);
+
+      for (guint i = 0; paths[i] != NULL; i++)
+        if (paths[i][0] != '\0')
+          wasmplug_engine_add_search_path (self, paths[i]);
+    }
 }
 
 /**
@@ -426,4 +483,361 @@ wasmplug_engine_load_module_finish (WasmplugEngine *self,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Plugin discovery. */
+
+static gboolean
+has_plugin_id (GPtrArray  *infos,
+               const char *id,
+               GFile     **other)
+{
+  for (guint i = 0; i < infos->len; i++)
+    if (g_str_equal (wasmplug_plugin_info_get_id (infos->pdata[i]), id))
+      {
+        *other = wasmplug_plugin_info_get_file (infos->pdata[i]);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* Reads one manifest into @found, or its error into the engine's list. */
+static void
+read_manifest (WasmplugEngine *self,
+               const char     *path,
+               GPtrArray      *found)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(WasmplugPluginInfo) info = NULL;
+  GError *error = NULL;
+  GFile *other = NULL;
+
+  info = wasmplug_plugin_info_new_from_file (file, &error);
+  if (info == NULL)
+    {
+      g_debug ("Skipping a plugin: %s", error->message);
+      g_ptr_array_add (self->plugin_errors, error);
+      return;
+    }
+  /* The first search path that has an id wins (the application adds the
+   * most important first, e.g. the user's directory before the system's). */
+  if (has_plugin_id (found, wasmplug_plugin_info_get_id (info), &other))
+    {
+      g_autofree char *other_name = g_file_get_parse_name (other);
+
+      error = g_error_new (WASMPLUG_ERROR, WASMPLUG_ERROR_MANIFEST,
+                           _("The plugin manifest “%s” was skipped: the id “%s” is already used by “%s”"),
+                           path, wasmplug_plugin_info_get_id (info), other_name);
+      g_debug ("%s", error->message);
+      g_ptr_array_add (self->plugin_errors, error);
+      return;
+    }
+  g_ptr_array_add (found, g_steal_pointer (&info));
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The names in @path, sorted so that discovery does not depend on the
+ * order of directory entries; NULL when it cannot be read. */
+static GPtrArray *
+list_directory (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  GPtrArray *names;
+  const char *name;
+
+  if (dir == NULL)
+    return NULL;
+  names = g_ptr_array_new_with_free_func (g_free);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (name[0] != '.')
+      g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  return names;
+}
+
+/* PATH/ *.plugin and PATH/ * / *.plugin, into @found. */
+static void
+scan_search_path (WasmplugEngine *self,
+                  const char     *path,
+                  GPtrArray      *found)
+{
+  g_autoptr(GPtrArray) names = list_directory (path);
+
+  if (names == NULL)
+    {
+      /* Common and harmless: not every XDG data directory has plugins. */
+      g_debug ("The plugin search path “%s” cannot be read", path);
+      return;
+    }
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *child = g_build_filename (path, names->pdata[i], NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        {
+          g_autoptr(GPtrArray) inner = list_directory (child);
+
+          for (guint j = 0; inner != NULL && j < inner->len; j++)
+            if (g_str_has_suffix (inner->pdata[j], ".plugin"))
+              {
+                g_autofree char *manifest = g_build_filename (child, inner->pdata[j], NULL);
+
+                if (!g_file_test (manifest, G_FILE_TEST_IS_DIR))
+                  read_manifest (self, manifest, found);
+              }
+        }
+      else if (g_str_has_suffix (names->pdata[i], ".plugin"))
+        read_manifest (self, child, found);
+    }
+}
+
+static GPtrArray *
+current_plugins (WasmplugEngine *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->plugins));
+  GPtrArray *infos = g_ptr_array_new_full (n, g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (infos, g_list_model_get_item (G_LIST_MODEL (self->plugins), i));
+  return infos;
+}
+
+/**
+ * wasmplug_engine_add_search_path:
+ * @self: an engine
+ * @path: (type filename): a directory
+ *
+ * Adds a directory to look for plugins in, after those added before, and
+ * reads the manifests in it: `PATH/\*.plugin` and `PATH/\*\/\*.plugin`
+ * (one folder per plugin, the module next to its manifest, is the usual
+ * layout).  The plugins found are appended to
+ * [method@Engine.get_plugins], except those whose id an earlier search
+ * path already has; bad manifests are skipped and recorded in
+ * [method@Engine.get_plugin_errors].
+ *
+ * A directory that does not exist is not an error: it is kept, and
+ * [method@Engine.rescan_plugins] looks again.  Adding a path twice does
+ * nothing.
+ */
+void
+wasmplug_engine_add_search_path (WasmplugEngine *self,
+                                 const char     *path)
+{
+  g_autofree char *canonical = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  guint n_before;
+
+  g_return_if_fail (WASMPLUG_IS_ENGINE (self));
+  g_return_if_fail (path != NULL);
+
+  canonical = g_canonicalize_filename (path, NULL);
+  for (guint i = 0; i < self->search_paths->len; i++)
+    if (g_str_equal (self->search_paths->pdata[i], canonical))
+      return;
+  g_ptr_array_add (self->search_paths, g_strdup (canonical));
+
+  found = current_plugins (self);
+  n_before = found->len;
+  scan_search_path (self, canonical, found);
+  if (found->len > n_before)
+    g_list_store_splice (self->plugins, n_before, 0,
+                         found->pdata + n_before, found->len - n_before);
+}
+
+/**
+ * wasmplug_engine_get_search_paths:
+ * @self: an engine
+ *
+ * The directories the engine looks for plugins in, in order (absolute,
+ * as [method@Engine.add_search_path] made them).
+ *
+ * Returns: (transfer none) (array zero-terminated=1) (element-type filename):
+ *   the search paths
+ */
+const char * const *
+wasmplug_engine_get_search_paths (WasmplugEngine *self)
+{
+  g_return_val_if_fail (WASMPLUG_IS_ENGINE (self), NULL);
+
+  return (const char * const *) self->search_paths->pdata;
+}
+
+/**
+ * wasmplug_engine_rescan_plugins:
+ * @self: an engine
+ *
+ * Reads the manifests of every search path again and replaces the list of
+ * [method@Engine.get_plugins] with what it finds (one
+ * [signal@Gio.ListModel::items-changed] emission), and
+ * [method@Engine.get_plugin_errors] with the manifests skipped this time.
+ * Plugins already loaded are not affected.
+ */
+void
+wasmplug_engine_rescan_plugins (WasmplugEngine *self)
+{
+  g_autoptr(GPtrArray) found = NULL;
+  guint n_old;
+
+  g_return_if_fail (WASMPLUG_IS_ENGINE (self));
+
+  found = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_set_size (self->plugin_errors, 0);
+  for (guint i = 0; i < self->search_paths->len; i++)
+    scan_search_path (self, self->search_paths->pdata[i], found);
+
+  n_old = g_list_model_get_n_items (G_LIST_MODEL (self->plugins));
+  if (n_old > 0 || found->len > 0)
+    g_list_store_splice (self->plugins, 0, n_old, found->pdata, found->len);
+}
+
+/**
+ * wasmplug_engine_get_plugins:
+ * @self: an engine
+ *
+ * The plugins found in the search paths, in search-path order (and by file
+ * name within one), as a list model that [method@Engine.add_search_path]
+ * and [method@Engine.rescan_plugins] update.
+ *
+ * Returns: (transfer none): a list of [class@PluginInfo]
+ */
+GListModel *
+wasmplug_engine_get_plugins (WasmplugEngine *self)
+{
+  g_return_val_if_fail (WASMPLUG_IS_ENGINE (self), NULL);
+
+  return G_LIST_MODEL (self->plugins);
+}
+
+/**
+ * wasmplug_engine_get_plugin_errors:
+ * @self: an engine
+ *
+ * Why manifests in the search paths were skipped: one
+ * %WASMPLUG_ERROR_MANIFEST error per manifest that could not be read or is
+ * invalid, or whose id another plugin already has.  Each message names the
+ * file.  The list is emptied by [method@Engine.rescan_plugins] and added to
+ * by [method@Engine.add_search_path].
+ *
+ * Returns: (transfer none) (element-type GLib.Error): the errors
+ */
+GPtrArray *
+wasmplug_engine_get_plugin_errors (WasmplugEngine *self)
+{
+  g_return_val_if_fail (WASMPLUG_IS_ENGINE (self), NULL);
+
+  return self->plugin_errors;
+}
+
+/**
+ * wasmplug_engine_find_plugin:
+ * @self: an engine
+ * @id: a plugin id
+ *
+ * Looks up a plugin found in the search paths by its manifest's `Id`.
+ *
+ * Returns: (transfer none) (nullable): the plugin's information, or %NULL
+ *   when no search path has it
+ */
+WasmplugPluginInfo *
+wasmplug_engine_find_plugin (WasmplugEngine *self,
+                             const char     *id)
+{
+  guint n;
+
+  g_return_val_if_fail (WASMPLUG_IS_ENGINE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->plugins));
+  for (guint i = 0; i < n; i++)
+    {
+      /* transfer none: the store keeps its items */
+      g_autoptr(WasmplugPluginInfo) info = g_list_model_get_item (G_LIST_MODEL (self->plugins), i);
+
+      if (g_str_equal (wasmplug_plugin_info_get_id (info), id))
+        return info;
+    }
+  return NULL;
+}
+
+/**
+ * wasmplug_engine_load_plugin:
+ * @self: an engine
+ * @info: a plugin's manifest information (found by the engine or read by
+ *   [ctor@PluginInfo.new_from_file])
+ * @sandbox: (nullable): what the plugin is granted, or %NULL for what its
+ *   manifest asks for ([method@PluginInfo.create_sandbox])
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Loads the plugin's module and makes a plugin of it, as
+ * [method@Engine.load_module_from_file] and
+ * [method@Module.instantiate_with_sandbox] do.  Its [property@Plugin:mode]
+ * is set to the manifest's preferred mode when this engine supports it,
+ * and left %WASMPLUG_MODE_AUTO otherwise.  Each call reads the module
+ * again and makes a new plugin.
+ *
+ * Passing %NULL for @sandbox trusts the manifest with the directories it
+ * asks for; an application that wants to ask the user first creates the
+ * sandbox itself, inspects it, and passes it here.
+ *
+ * Returns: (transfer full): the plugin, or %NULL with an error of
+ *   [method@Engine.load_module_from_file] or
+ *   [method@Module.instantiate_with_sandbox], its message starting with
+ *   the plugin's id, or %G_IO_ERROR_CANCELLED
+ */
+WasmplugPlugin *
+wasmplug_engine_load_plugin (WasmplugEngine     *self,
+                             WasmplugPluginInfo *info,
+                             WasmplugSandbox    *sandbox,
+                             GCancellable       *cancellable,
+                             GError            **error)
+{
+  g_autoptr(WasmplugModule) module = NULL;
+  g_autoptr(WasmplugSandbox) owned = NULL;
+  g_autoptr(WasmplugPlugin) plugin = NULL;
+  GError *local_error = NULL;
+  WasmplugMode mode;
+
+  g_return_val_if_fail (WASMPLUG_IS_ENGINE (self), NULL);
+  g_return_val_if_fail (WASMPLUG_IS_PLUGIN_INFO (info), NULL);
+  g_return_val_if_fail (sandbox == NULL || WASMPLUG_IS_SANDBOX (sandbox), NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  module = wasmplug_engine_load_module_from_file (self, wasmplug_plugin_info_get_module_file (info),
+                                                  cancellable, &local_error);
+  if (module == NULL || g_cancellable_set_error_if_cancelled (cancellable, &local_error))
+    goto fail;
+
+  if (sandbox == NULL)
+    sandbox = owned = wasmplug_plugin_info_create_sandbox (info);
+  plugin = wasmplug_module_instantiate_with_sandbox (module, sandbox, &local_error);
+  if (plugin == NULL)
+    goto fail;
+
+  mode = wasmplug_plugin_info_get_preferred_mode (info);
+  if (mode != WASMPLUG_MODE_AUTO)
+    {
+      if (!wasmplug_engine_supports_mode (self, mode))
+        g_debug ("Plugin “%s” prefers the mode “%s”, which this engine does not have: using “auto”",
+                 wasmplug_plugin_info_get_id (info), wasmplug_mode_to_nick (mode));
+      else if (!wasmplug_plugin_set_mode (plugin, mode, &local_error))
+        {
+          g_debug ("Plugin “%s”: %s", wasmplug_plugin_info_get_id (info), local_error->message);
+          g_clear_error (&local_error);
+        }
+    }
+  return g_steal_pointer (&plugin);
+
+fail:
+  if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_prefix_error (&local_error, _("Plugin “%s”: "), wasmplug_plugin_info_get_id (info));
+  g_propagate_error (error, local_error);
+  return NULL;
 }

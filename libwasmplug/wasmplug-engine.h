@@ -15,6 +15,9 @@
 G_BEGIN_DECLS
 
 typedef struct _WasmplugModule WasmplugModule;
+typedef struct _WasmplugPlugin WasmplugPlugin;
+typedef struct _WasmplugPluginInfo WasmplugPluginInfo;
+typedef struct _WasmplugSandbox WasmplugSandbox;
 
 #define WASMPLUG_TYPE_ENGINE (wasmplug_engine_get_type ())
 G_DECLARE_FINAL_TYPE (WasmplugEngine, wasmplug_engine, WASMPLUG, ENGINE, GObject)
@@ -45,5 +48,19 @@ void wasmplug_engine_load_module_async (WasmplugEngine     *self,
 WasmplugModule *wasmplug_engine_load_module_finish (WasmplugEngine *self,
                                                     GAsyncResult   *result,
                                                     GError        **error);
+
+void wasmplug_engine_add_search_path (WasmplugEngine *self,
+                                      const char     *path);
+const char * const *wasmplug_engine_get_search_paths (WasmplugEngine *self);
+void wasmplug_engine_rescan_plugins (WasmplugEngine *self);
+GListModel *wasmplug_engine_get_plugins (WasmplugEngine *self);
+GPtrArray *wasmplug_engine_get_plugin_errors (WasmplugEngine *self);
+WasmplugPluginInfo *wasmplug_engine_find_plugin (WasmplugEngine *self,
+                                                 const char     *id);
+WasmplugPlugin *wasmplug_engine_load_plugin (WasmplugEngine     *self,
+                                             WasmplugPluginInfo *info,
+                                             WasmplugSandbox    *sandbox,
+                                             GCancellable       *cancellable,
+                                             GError            **error);
 
 G_END_DECLS

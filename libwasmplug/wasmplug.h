@@ -12,5 +12,6 @@
 #include "wasmplug-sandbox.h"
 #include "wasmplug-module.h"
 #include "wasmplug-plugin.h"
+#include "wasmplug-plugin-info.h"
 
 #undef __WASMPLUG_H_INSIDE__
