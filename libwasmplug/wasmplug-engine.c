@@ -357,7 +357,7 @@ wasmplug_engine_load_module (WasmplugEngine *self,
   if (size > G_MAXUINT32)
     {
       g_set_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_LOAD,
-                   _("The module is too large (%" G_GSIZE_FORMAT " bytes)"), size);
+                   _("The module is too large (%zu bytes)"), size);
       return NULL;
     }
   /* wasm_runtime_load copies the bytes and does not write to them; its

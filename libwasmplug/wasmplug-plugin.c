@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "wasmplug-private.h"
@@ -858,7 +859,7 @@ call_end (WasmplugPlugin *self,
                      _("The call of “%s” was cancelled"), name);
       else if (g_str_equal (text, "fuel exhausted"))
         g_set_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_LIMIT,
-                     _("The call of “%s” used up its fuel (%" G_GUINT64_FORMAT " units)"),
+                     _("The call of “%s” used up its fuel (%" PRIu64 " units)"),
                      name, self->fuel);
       else if (g_str_equal (text, "call stack exhausted"))
         g_set_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_LIMIT,
@@ -1209,8 +1210,8 @@ check_range (guint64  address,
   if (address > size || length > size - address)
     {
       g_set_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_INVALID_ARGUMENT,
-                   _("The range of %" G_GUINT64_FORMAT " bytes at address %" G_GUINT64_FORMAT
-                     " lies outside the plugin’s memory (%" G_GUINT64_FORMAT " bytes)"),
+                   _("The range of %" PRIu64 " bytes at address %" PRIu64
+                     " lies outside the plugin’s memory (%" PRIu64 " bytes)"),
                    length, address, size);
       return FALSE;
     }
@@ -1349,7 +1350,7 @@ wasmplug_plugin_read_string (WasmplugPlugin *self,
   if (nul == NULL && max_length < 0)
     {
       g_set_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_INVALID_ARGUMENT,
-                   _("The string at address %" G_GUINT64_FORMAT
+                   _("The string at address %" PRIu64
                      " has no end inside the plugin’s memory"), address);
       return NULL;
     }
@@ -1357,7 +1358,7 @@ wasmplug_plugin_read_string (WasmplugPlugin *self,
   if (!g_utf8_validate_len ((const char *) base + address, length, NULL))
     {
       g_set_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_INVALID_ARGUMENT,
-                   _("The string at address %" G_GUINT64_FORMAT " is not valid UTF-8"), address);
+                   _("The string at address %" PRIu64 " is not valid UTF-8"), address);
       return NULL;
     }
   return g_strndup ((const char *) base + address, length);

@@ -8,6 +8,7 @@
 
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -487,7 +488,7 @@ _wasmplug_sandbox_instantiate (WasmplugSandbox *self,
       if (memory != NULL && wasm_memory_get_cur_page_count (memory) > inst_args.max_memory_pages)
         {
           g_set_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_LIMIT,
-                       _("The module’s memory starts at %" G_GUINT64_FORMAT
+                       _("The module’s memory starts at %" PRIu64
                          " pages, more than the limit of %u pages"),
                        (guint64) wasm_memory_get_cur_page_count (memory),
                        inst_args.max_memory_pages);
