@@ -7,7 +7,10 @@
  * host log (the lines the plugins write through `env.log`).
  *
  * Calls run on a worker thread (wasmplug_plugin_call_async) with a time
- * limit; host-call handlers run here, on the GTK thread.
+ * limit; host-call handlers run here, on the GTK thread.  The chain of
+ * async calls of one call is in wp-demo-call.c, the mode dropdown's items
+ * in wp-demo-modes.c, the texts of types, arguments and results in
+ * wp-demo-values.c.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -17,12 +20,12 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "wp-demo-window.h"
+#include "wp-demo-modes.h"
+#include "wp-demo-values.h"
+#include "wp-demo-window-private.h"
 
 /* Every call stops after this long (the plugin's timeout-ms). */
 #define CALL_TIMEOUT_MS 2000
-
-typedef struct _Call Call;
 
 struct _WpDemoWindow
 {
@@ -37,7 +40,7 @@ struct _WpDemoWindow
   GPtrArray *functions;         /* WasmplugExport: the function exports */
   GtkStringList *function_names;
   GtkStringList *mode_nicks;    /* every WasmplugMode, by value */
-  Call *call;                   /* the call running, or NULL */
+  WpDemoCall *call;             /* the call running, or NULL */
   gboolean updating;            /* dropdowns changed by the program */
   gboolean disposed;            /* the widgets are gone: a call ending now only cleans up */
   gboolean echo;                /* also print log lines on stdout */
@@ -101,430 +104,14 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-typedef enum {
-  LOG_PLUGIN,    /* a line a plugin wrote through env.log */
-  LOG_CALL,      /* a call and its result */
-  LOG_ERROR,     /* a failed call */
-  LOG_INFO,      /* mode switches and the like */
-} LogKind;
-
-/* One call: for a text call, alloc (), writing the string, the export,
- * reading the result string, then free () of both strings when the plugin
- * exports free; otherwise just the export. */
-struct _Call
-{
-  WpDemoWindow *self;
-  WasmplugPlugin *plugin;
-  char *plugin_id;
-  char *export_name;
-  char *description;    /* "greet (21)", for the result and the log */
-  GVariant *args;
-  char *text;           /* the input of a text call, else NULL */
-  guint32 input_ptr;
-  guint32 result_ptr;
-  GArray *to_free;      /* guest pointers still to free () */
-  GCancellable *cancellable;
-  gint64 started;
-  double elapsed_ms;
-  char *result_text;
-};
-
-static void
-call_free (Call *call)
-{
-  g_clear_object (&call->self);
-  g_clear_object (&call->plugin);
-  g_free (call->plugin_id);
-  g_free (call->export_name);
-  g_free (call->description);
-  g_clear_pointer (&call->args, g_variant_unref);
-  g_free (call->text);
-  g_clear_pointer (&call->to_free, g_array_unref);
-  g_clear_object (&call->cancellable);
-  g_free (call->result_text);
-  g_free (call);
-}
-
-/* ------------------------------------------------------------------ */
-/* Modes */
-
-static const char *
-mode_label (WasmplugMode mode)
-{
-  switch (mode)
-    {
-    case WASMPLUG_MODE_AUTO: return _("Automatic");
-    case WASMPLUG_MODE_CLASSIC_INTERP: return _("Classic interpreter");
-    case WASMPLUG_MODE_FAST_INTERP: return _("Fast interpreter");
-    case WASMPLUG_MODE_FAST_JIT: return _("Fast JIT");
-    case WASMPLUG_MODE_LLVM_JIT: return _("LLVM JIT");
-    case WASMPLUG_MODE_MULTI_TIER_JIT: return _("Multi-tier JIT");
-    case WASMPLUG_MODE_AOT: return _("Ahead-of-time compiled (AOT)");
-    default: return wasmplug_mode_to_nick (mode);
-    }
-}
-
-/* Why a mode cannot be chosen: the tooltip of its insensitive item. */
-static const char *
-mode_unsupported_reason (WasmplugMode mode)
-{
-  switch (mode)
-    {
-    case WASMPLUG_MODE_CLASSIC_INTERP:
-      return _("Not available: this build of the engine has no classic interpreter");
-    case WASMPLUG_MODE_FAST_INTERP:
-      return _("Not available: this build of the engine has no fast interpreter");
-    case WASMPLUG_MODE_FAST_JIT:
-      return _("Not available: this build of the engine has no Fast JIT");
-    case WASMPLUG_MODE_LLVM_JIT:
-      return _("Not available: this build of the engine has no LLVM JIT");
-    case WASMPLUG_MODE_MULTI_TIER_JIT:
-      return _("Not available: multi-tier needs both the Fast JIT and the LLVM JIT, "
-               "which this build of the engine does not have");
-    case WASMPLUG_MODE_AOT:
-      return _("Not available: this build of the engine cannot run ahead-of-time compiled code");
-    case WASMPLUG_MODE_AUTO:
-    default:
-      return _("Not available in this build of the engine");
-    }
-}
-
-static WasmplugMode
-mode_at (WpDemoWindow *self,
-         guint         position)
-{
-  g_autoptr(GEnumClass) klass = g_type_class_ref (WASMPLUG_TYPE_MODE);
-  const char *nick = gtk_string_list_get_string (self->mode_nicks, position);
-  GEnumValue *value = nick ? g_enum_get_value_by_nick (klass, nick) : NULL;
-
-  return value ? (WasmplugMode) value->value : WASMPLUG_MODE_AUTO;
-}
-
-static guint
-mode_position (WpDemoWindow *self,
-               WasmplugMode  mode)
-{
-  const char *nick = wasmplug_mode_to_nick (mode);
-
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->mode_nicks)); i++)
-    if (g_strcmp0 (gtk_string_list_get_string (self->mode_nicks, i), nick) == 0)
-      return i;
-  return 0;
-}
-
-/* The button of the mode dropdown: the mode's name. */
-static void
-mode_button_setup (GtkSignalListItemFactory *factory,
-                   GtkListItem              *item,
-                   gpointer                  data)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
-  gtk_list_item_set_child (item, label);
-}
-
-static void
-mode_button_bind (GtkSignalListItemFactory *factory,
-                  GtkListItem              *item,
-                  WpDemoWindow             *self)
-{
-  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
-
-  gtk_label_set_text (label, mode_label (mode_at (self, gtk_list_item_get_position (item))));
-}
-
-/* The items of the mode popup: name and nick; an unsupported mode is
- * insensitive, not selectable, and its tooltip says why. */
-static void
-mode_item_setup (GtkSignalListItemFactory *factory,
-                 GtkListItem              *item,
-                 gpointer                  data)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *name = gtk_label_new (NULL);
-  GtkWidget *detail = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (name), 0.0);
-  gtk_label_set_xalign (GTK_LABEL (detail), 0.0);
-  gtk_widget_add_css_class (detail, "dim-label");
-  gtk_widget_add_css_class (detail, "caption");
-  gtk_box_append (GTK_BOX (box), name);
-  gtk_box_append (GTK_BOX (box), detail);
-  gtk_list_item_set_child (item, box);
-}
-
-static void
-mode_item_bind (GtkSignalListItemFactory *factory,
-                GtkListItem              *item,
-                WpDemoWindow             *self)
-{
-  GtkWidget *box = gtk_list_item_get_child (item);
-  GtkWidget *name = gtk_widget_get_first_child (box);
-  GtkWidget *detail = gtk_widget_get_next_sibling (name);
-  WasmplugMode mode = mode_at (self, gtk_list_item_get_position (item));
-  gboolean supported = wasmplug_engine_supports_mode (self->engine, mode);
-
-  gtk_label_set_text (GTK_LABEL (name), mode_label (mode));
-  if (supported)
-    gtk_label_set_text (GTK_LABEL (detail), wasmplug_mode_to_nick (mode));
-  else
-    {
-      g_autofree char *text = g_strdup_printf (_("%s · not in this build"),
-                                               wasmplug_mode_to_nick (mode));
-
-      gtk_label_set_text (GTK_LABEL (detail), text);
-    }
-  gtk_widget_set_sensitive (box, supported);
-  gtk_widget_set_tooltip_text (box, supported ? NULL : mode_unsupported_reason (mode));
-  gtk_list_item_set_selectable (item, supported);
-  gtk_list_item_set_activatable (item, supported);
-  if (self->echo)
-    g_print ("mode-item: %s %s%s%s\n", wasmplug_mode_to_nick (mode),
-             supported ? "sensitive" : "insensitive",
-             supported ? "" : ", tooltip: ", supported ? "" : mode_unsupported_reason (mode));
-}
-
-/* ------------------------------------------------------------------ */
-/* Small helpers */
-
-static const char *
-value_type_name (char type)
-{
-  switch (type)
-    {
-    case 'i': return "i32";
-    case 'x': return "i64";
-    case 'd': return "float";
-    default: return "?";
-    }
-}
-
-/* "i32, i32" for the type (ii). */
-static char *
-types_text (const GVariantType *tuple)
-{
-  GString *s = g_string_new (NULL);
-
-  for (const GVariantType *t = g_variant_type_first (tuple); t != NULL; t = g_variant_type_next (t))
-    {
-      if (s->len > 0)
-        g_string_append (s, ", ");
-      g_string_append (s, value_type_name (g_variant_type_peek_string (t)[0]));
-    }
-  return g_string_free (s, FALSE);
-}
-
-/* "(i32, i32) → i32" */
-static char *
-signature_text (WasmplugExport *export)
-{
-  g_autofree char *params = types_text (wasmplug_export_get_params_type (export));
-  g_autofree char *results = types_text (wasmplug_export_get_results_type (export));
-
-  if (*results == '\0')
-    return g_strdup_printf ("(%s)", params);
-  return g_strdup_printf ("(%s) → %s", params, results);
-}
-
-static gboolean
-export_has_type (WasmplugExport *export,
-                 const char     *params,
-                 const char     *results)
-{
-  return wasmplug_export_get_kind (export) == WASMPLUG_EXTERN_FUNCTION
-         && g_variant_type_equal (wasmplug_export_get_params_type (export), G_VARIANT_TYPE (params))
-         && g_variant_type_equal (wasmplug_export_get_results_type (export), G_VARIANT_TYPE (results));
-}
-
-static WasmplugExport *
-lookup_function (WasmplugPlugin *plugin,
-                 const char     *name,
-                 const char     *params,
-                 const char     *results)
-{
-  WasmplugExport *export = wasmplug_module_lookup_export (wasmplug_plugin_get_module (plugin), name);
-
-  return export != NULL && export_has_type (export, params, results) ? export : NULL;
-}
-
-/* A function (pointer, length) -> pointer of a plugin with alloc (size) ->
- * pointer takes a string: the "text" calling convention. */
-static gboolean
-takes_text (WasmplugPlugin *plugin,
-            WasmplugExport *export)
-{
-  return export_has_type (export, "(ii)", "(i)")
-         && lookup_function (plugin, "alloc", "(i)", "(i)") != NULL;
-}
-
-/* Helpers of a plugin's memory management: listed, but not the default. */
-static gboolean
-is_helper_export (const char *name)
-{
-  static const char * const helpers[] = {
-    "alloc", "free", "malloc", "realloc", "calloc", "_initialize", "_start", NULL
-  };
-
-  return g_strv_contains (helpers, name) || g_str_has_prefix (name, "__");
-}
-
-static gboolean
-parse_integer (const char *token,
-               gint64      min,
-               guint64     max,
-               gint64     *out)
-{
-  guint64 u;
-  gint64 s;
-
-  if (g_str_has_prefix (token, "0x") || g_str_has_prefix (token, "0X"))
-    {
-      if (!g_ascii_string_to_unsigned (token + 2, 16, 0, max, &u, NULL))
-        return FALSE;
-      *out = (gint64) u;
-      return TRUE;
-    }
-  if (token[0] != '-' && g_ascii_string_to_unsigned (token, 10, 0, max, &u, NULL))
-    {
-      *out = (gint64) u;
-      return TRUE;
-    }
-  if (!g_ascii_string_to_signed (token, 10, min, G_MAXINT64, &s, NULL))
-    return FALSE;
-  *out = s;
-  return TRUE;
-}
-
-/* The arguments of a call from the input: numbers separated by spaces or
- * commas, one for each parameter. */
-static GVariant *
-parse_arguments (const GVariantType *params,
-                 const char         *name,
-                 const char         *input,
-                 GError            **error)
-{
-  g_auto(GStrv) pieces = g_strsplit_set (input, " \t\n,;", -1);
-  g_autoptr(GPtrArray) tokens = g_ptr_array_new ();
-  GVariantBuilder builder;
-  gsize n_params = g_variant_type_n_items (params);
-  guint i = 0;
-
-  if (n_params == 0)
-    return g_variant_new ("()");
-
-  for (char **p = pieces; *p != NULL; p++)
-    if (**p != '\0')
-      g_ptr_array_add (tokens, *p);
-  if (tokens->len != n_params)
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   ngettext ("%s takes %u argument, but the input has %u",
-                             "%s takes %u arguments, but the input has %u", n_params),
-                   name, (guint) n_params, tokens->len);
-      return NULL;
-    }
-
-  g_variant_builder_init (&builder, G_VARIANT_TYPE_TUPLE);
-  for (const GVariantType *t = g_variant_type_first (params); t != NULL; t = g_variant_type_next (t), i++)
-    {
-      const char *token = tokens->pdata[i];
-      gint64 integer;
-
-      switch (g_variant_type_peek_string (t)[0])
-        {
-        case 'i':
-          if (!parse_integer (token, G_MININT32, G_MAXUINT32, &integer))
-            {
-              g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                           _("“%s” is not a 32-bit integer"), token);
-              goto fail;
-            }
-          g_variant_builder_add (&builder, "i", (gint32) (guint32) integer);
-          break;
-        case 'x':
-          if (!parse_integer (token, G_MININT64, G_MAXUINT64, &integer))
-            {
-              g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                           _("“%s” is not a 64-bit integer"), token);
-              goto fail;
-            }
-          g_variant_builder_add (&builder, "x", integer);
-          break;
-        case 'd':
-          {
-            char *end = NULL;
-            double value = g_ascii_strtod (token, &end);
-
-            if (end == token || *end != '\0')
-              {
-                g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                             _("“%s” is not a number"), token);
-                goto fail;
-              }
-            g_variant_builder_add (&builder, "d", value);
-          }
-          break;
-        default:
-          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       _("Argument %u of %s has a type this form cannot enter"), i + 1, name);
-          goto fail;
-        }
-    }
-  return g_variant_builder_end (&builder);
-
-fail:
-  g_variant_builder_clear (&builder);
-  return NULL;
-}
-
-static char *
-format_results (GVariant *results)
-{
-  GString *s = g_string_new (NULL);
-  gsize n = g_variant_n_children (results);
-
-  if (n == 0)
-    {
-      g_string_free (s, TRUE);
-      return g_strdup (_("(no result)"));
-    }
-  for (gsize i = 0; i < n; i++)
-    {
-      g_autoptr(GVariant) child = g_variant_get_child_value (results, i);
-      g_autofree char *text = g_variant_print (child, FALSE);
-
-      if (i > 0)
-        g_string_append (s, ", ");
-      g_string_append (s, text);
-    }
-  return g_string_free (s, FALSE);
-}
-
-static char *
-format_duration (double ms)
-{
-  if (ms < 1.0)
-    return g_strdup_printf (_("%.3f ms"), ms);
-  if (ms < 1000.0)
-    return g_strdup_printf (_("%.1f ms"), ms);
-  return g_strdup_printf (_("%.2f s"), ms / 1000.0);
-}
-
-static const char *
-plugin_id_of (WasmplugPlugin *plugin)
-{
-  return g_object_get_data (G_OBJECT (plugin), "wp-demo-id");
-}
-
 /* ------------------------------------------------------------------ */
 /* Log, banner, toasts */
 
-static void
-append_log (WpDemoWindow *self,
-            const char   *source,
-            const char   *text,
-            LogKind       kind)
+void
+wp_demo_window_append_log (WpDemoWindow  *self,
+                           const char    *source,
+                           const char    *text,
+                           WpDemoLogKind  kind)
 {
   static const char * const tags[] = { "plugin", "call", "error", "info" };
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
@@ -578,6 +165,13 @@ toast (WpDemoWindow *self,
 /* ------------------------------------------------------------------ */
 /* Host imports */
 
+/* The id the plugin was loaded as (get_plugin ()). */
+static const char *
+plugin_id_of (WasmplugPlugin *plugin)
+{
+  return g_object_get_data (G_OBJECT (plugin), "wp-demo-id");
+}
+
 /* env.log (ptr, len): a UTF-8 line in the plugin's memory. */
 static GVariant *
 on_env_log (WasmplugPlugin *plugin,
@@ -597,7 +191,7 @@ on_env_log (WasmplugPlugin *plugin,
     {
       g_autofree char *text = g_strdup_printf (_("env.log with a bad string: %s"), error->message);
 
-      append_log (self, plugin_id_of (plugin), text, LOG_ERROR);
+      wp_demo_window_append_log (self, plugin_id_of (plugin), text, WP_DEMO_LOG_ERROR);
     }
   else
     {
@@ -605,7 +199,7 @@ on_env_log (WasmplugPlugin *plugin,
       const char *data = g_bytes_get_data (bytes, &size);
       g_autofree char *text = g_utf8_make_valid (data ? data : "", size);
 
-      append_log (self, plugin_id_of (plugin), text, LOG_PLUGIN);
+      wp_demo_window_append_log (self, plugin_id_of (plugin), text, WP_DEMO_LOG_PLUGIN);
     }
   return g_variant_new ("()");
 }
@@ -625,7 +219,7 @@ on_other_host_call (WasmplugPlugin *plugin,
     return NULL;
   printed = g_variant_print (args, FALSE);
   text = g_strdup_printf (_("calls %s %s, which this application does not provide"), name, printed);
-  append_log (self, plugin_id_of (plugin), text, LOG_ERROR);
+  wp_demo_window_append_log (self, plugin_id_of (plugin), text, WP_DEMO_LOG_ERROR);
   return NULL;
 }
 
@@ -664,7 +258,7 @@ get_plugin (WpDemoWindow       *self,
                                                  "it runs in the automatic mode"),
                                                wasmplug_mode_to_nick (preferred));
 
-      append_log (self, id, text, LOG_INFO);
+      wp_demo_window_append_log (self, id, text, WP_DEMO_LOG_INFO);
     }
   wasmplug_plugin_set_timeout_ms (plugin, CALL_TIMEOUT_MS);
   wasmplug_plugin_set_fuel (plugin, 0);
@@ -717,7 +311,7 @@ update_mode_row (WpDemoWindow *self)
       return;
     }
   effective = wasmplug_plugin_get_effective_mode (self->plugin);
-  text = g_strdup_printf (_("In use: %s (%s)"), mode_label (effective), wasmplug_mode_to_nick (effective));
+  text = g_strdup_printf (_("In use: %s (%s)"), wp_demo_mode_label (effective), wasmplug_mode_to_nick (effective));
   adw_action_row_set_subtitle (self->mode_row, text);
 }
 
@@ -773,10 +367,10 @@ update_function (WpDemoWindow *self)
     }
 
   name = wasmplug_export_get_name (export);
-  signature = signature_text (export);
+  signature = wp_demo_signature_text (export);
   adw_action_row_set_subtitle (self->function_row, signature);
 
-  text = takes_text (self->plugin, export);
+  text = wp_demo_takes_text (self->plugin, export);
   gtk_widget_set_visible (GTK_WIDGET (self->text_row), text);
   n_params = g_variant_type_n_items (wasmplug_export_get_params_type (export));
 
@@ -788,7 +382,7 @@ update_function (WpDemoWindow *self)
     hint = g_strdup_printf (_("%s takes no arguments: the input is not used."), name);
   else
     {
-      g_autofree char *types = types_text (wasmplug_export_get_params_type (export));
+      g_autofree char *types = wp_demo_types_text (wasmplug_export_get_params_type (export));
 
       hint = g_strdup_printf (ngettext ("%s takes %u argument (%s): type it as the input.",
                                         "%s takes %u arguments (%s): type them as the input, "
@@ -799,94 +393,6 @@ update_function (WpDemoWindow *self)
   update_sensitivity (self);
 }
 
-static char *
-grants_text (WasmplugPluginInfo *info)
-{
-  g_autoptr(WasmplugSandbox) sandbox = wasmplug_plugin_info_create_sandbox (info);
-  g_auto(GStrv) env = wasmplug_sandbox_get_environ (sandbox);
-  const char * const *args = wasmplug_sandbox_get_args (sandbox);
-  guint n_dirs = wasmplug_sandbox_get_n_directories (sandbox);
-  guint pages = wasmplug_sandbox_get_max_memory_pages (sandbox);
-  GString *s = g_string_new (NULL);
-
-  for (guint i = 0; i < n_dirs; i++)
-    {
-      const char *guest = NULL;
-      GFile *host = NULL;
-      gboolean read_only = FALSE;
-      g_autofree char *host_name = NULL;
-
-      wasmplug_sandbox_get_directory (sandbox, i, &guest, &host, &read_only);
-      host_name = host ? g_file_get_parse_name (host) : g_strdup ("?");
-      if (s->len > 0)
-        g_string_append_c (s, '\n');
-      g_string_append_printf (s, read_only ? _("Directory %s → %s (read-only)")
-                                           : _("Directory %s → %s (read-write)"),
-                              guest, host_name);
-    }
-  for (char **e = env; e != NULL && *e != NULL; e++)
-    {
-      if (s->len > 0)
-        g_string_append_c (s, '\n');
-      g_string_append_printf (s, _("Environment: %s"), *e);
-    }
-  if (args != NULL && args[0] != NULL)
-    {
-      g_autofree char *joined = g_strjoinv (" ", (char **) args);
-
-      if (s->len > 0)
-        g_string_append_c (s, '\n');
-      g_string_append_printf (s, _("Arguments: %s"), joined);
-    }
-  if (pages > 0)
-    {
-      if (s->len > 0)
-        g_string_append_c (s, '\n');
-      g_string_append_printf (s, ngettext ("Memory: at most %u page (%u KiB)",
-                                           "Memory: at most %u pages (%u KiB)", pages),
-                              pages, pages * 64);
-    }
-  if (s->len == 0)
-    g_string_append (s, _("None: no files, no environment, no arguments"));
-  return g_string_free (s, FALSE);
-}
-
-static char *
-exports_text (WasmplugModule *module)
-{
-  GPtrArray *exports = wasmplug_module_get_exports (module);
-  GString *s = g_string_new (NULL);
-
-  for (guint i = 0; exports != NULL && i < exports->len; i++)
-    {
-      WasmplugExport *export = exports->pdata[i];
-      const char *name = wasmplug_export_get_name (export);
-
-      if (s->len > 0)
-        g_string_append_c (s, '\n');
-      switch (wasmplug_export_get_kind (export))
-        {
-        case WASMPLUG_EXTERN_FUNCTION:
-          {
-            g_autofree char *signature = signature_text (export);
-
-            g_string_append_printf (s, "%s %s", name, signature);
-          }
-          break;
-        case WASMPLUG_EXTERN_MEMORY:
-          g_string_append_printf (s, _("%s (memory)"), name);
-          break;
-        case WASMPLUG_EXTERN_TABLE:
-          g_string_append_printf (s, _("%s (table)"), name);
-          break;
-        case WASMPLUG_EXTERN_GLOBAL:
-        default:
-          g_string_append_printf (s, _("%s (global)"), name);
-          break;
-        }
-    }
-  return g_string_free (s, FALSE);
-}
 
 static void
 select_info (WpDemoWindow       *self,
@@ -921,9 +427,9 @@ select_info (WpDemoWindow       *self,
   module_path = g_file_get_parse_name (wasmplug_plugin_info_get_module_file (info));
   adw_action_row_set_subtitle (self->module_row, module_path);
   preferred_mode = wasmplug_plugin_info_get_preferred_mode (info);
-  preferred = g_strdup_printf ("%s (%s)", mode_label (preferred_mode), wasmplug_mode_to_nick (preferred_mode));
+  preferred = g_strdup_printf ("%s (%s)", wp_demo_mode_label (preferred_mode), wasmplug_mode_to_nick (preferred_mode));
   adw_action_row_set_subtitle (self->preferred_row, preferred);
-  grants = grants_text (info);
+  grants = wp_demo_grants_text (info);
   adw_action_row_set_subtitle (self->grants_row, grants);
 
   self->plugin = get_plugin (self, info, &error);
@@ -937,7 +443,7 @@ select_info (WpDemoWindow       *self,
     {
       WasmplugModule *module = wasmplug_plugin_get_module (self->plugin);
       GPtrArray *exports = wasmplug_module_get_exports (module);
-      g_autofree char *exports_list = exports_text (module);
+      g_autofree char *exports_list = wp_demo_exports_text (module);
 
       adw_action_row_set_subtitle (self->exports_row, exports_list);
       for (guint i = 0; exports != NULL && i < exports->len; i++)
@@ -952,15 +458,16 @@ select_info (WpDemoWindow       *self,
       /* The default: a function taking text, else the first that is not
        * a memory helper, else the first. */
       for (guint i = 0; i < self->functions->len && default_function == GTK_INVALID_LIST_POSITION; i++)
-        if (takes_text (self->plugin, self->functions->pdata[i]))
+        if (wp_demo_takes_text (self->plugin, self->functions->pdata[i]))
           default_function = i;
       for (guint i = 0; i < self->functions->len && default_function == GTK_INVALID_LIST_POSITION; i++)
-        if (!is_helper_export (wasmplug_export_get_name (self->functions->pdata[i])))
+        if (!wp_demo_is_helper_export (wasmplug_export_get_name (self->functions->pdata[i])))
           default_function = i;
       if (default_function == GTK_INVALID_LIST_POSITION && self->functions->len > 0)
         default_function = 0;
       gtk_drop_down_set_selected (self->mode_dropdown,
-                                  mode_position (self, wasmplug_plugin_get_mode (self->plugin)));
+                                  wp_demo_mode_position (self->mode_nicks,
+                                                         wasmplug_plugin_get_mode (self->plugin)));
     }
   else
     {
@@ -1000,7 +507,7 @@ on_mode_selected (GtkDropDown  *dropdown,
 
   if (self->updating || self->plugin == NULL)
     return;
-  mode = mode_at (self, gtk_drop_down_get_selected (dropdown));
+  mode = wp_demo_mode_at (self->mode_nicks, gtk_drop_down_get_selected (dropdown));
   old = wasmplug_plugin_get_mode (self->plugin);
   if (mode == old)
     return;
@@ -1009,21 +516,21 @@ on_mode_selected (GtkDropDown  *dropdown,
     {
       /* The item is insensitive, but keyboard navigation may still reach it. */
       self->updating = TRUE;
-      gtk_drop_down_set_selected (dropdown, mode_position (self, old));
+      gtk_drop_down_set_selected (dropdown, wp_demo_mode_position (self->mode_nicks, old));
       self->updating = FALSE;
-      toast (self, mode_unsupported_reason (mode));
+      toast (self, wp_demo_mode_unsupported_reason (mode));
       return;
     }
   if (!wasmplug_plugin_set_mode (self->plugin, mode, &error))
     {
       self->updating = TRUE;
-      gtk_drop_down_set_selected (dropdown, mode_position (self, old));
+      gtk_drop_down_set_selected (dropdown, wp_demo_mode_position (self->mode_nicks, old));
       self->updating = FALSE;
       show_banner (self, _("The mode cannot be changed"), error->message);
       return;
     }
   text = g_strdup_printf (_("mode %s → %s"), wasmplug_mode_to_nick (old), wasmplug_mode_to_nick (mode));
-  append_log (self, plugin_id_of (self->plugin), text, LOG_INFO);
+  wp_demo_window_append_log (self, plugin_id_of (self->plugin), text, WP_DEMO_LOG_INFO);
   update_mode_row (self);
 }
 
@@ -1047,14 +554,14 @@ on_text_switch (GtkSwitch    *sw,
 /* ------------------------------------------------------------------ */
 /* Calls */
 
-static void
-finish_call (Call   *call,
-             GError *error)
+void
+wp_demo_window_finish_call (WpDemoWindow *self,
+                            WpDemoCall   *call,
+                            GError       *error)
 {
-  WpDemoWindow *self = call->self;
   WasmplugMode used = wasmplug_plugin_get_effective_mode (call->plugin);
   g_autofree char *qualified = g_strdup_printf ("%s.%s", call->plugin_id, call->description);
-  g_autofree char *time_text = format_duration (call->elapsed_ms);
+  g_autofree char *time_text = wp_demo_format_duration (call->elapsed_ms);
   g_autofree char *line = NULL;
   gboolean success = error == NULL;
   const char *text;
@@ -1062,7 +569,7 @@ finish_call (Call   *call,
   self->call = NULL;
   if (self->disposed)
     {
-      call_free (call);
+      wp_demo_call_free (call);
       return;
     }
   if (self->tick_id != 0)
@@ -1073,7 +580,7 @@ finish_call (Call   *call,
     }
 
   gtk_label_set_text (self->call_value, qualified);
-  gtk_label_set_text (self->used_mode_value, mode_label (used));
+  gtk_label_set_text (self->used_mode_value, wp_demo_mode_label (used));
   gtk_label_set_text (self->time_value, call->started ? time_text : "–");
 
   if (success)
@@ -1084,7 +591,7 @@ finish_call (Call   *call,
       hide_banner (self);
       line = g_strdup_printf (_("%s → %s in %s (%s)"), call->description, text, time_text,
                               wasmplug_mode_to_nick (used));
-      append_log (self, call->plugin_id, line, LOG_CALL);
+      wp_demo_window_append_log (self, call->plugin_id, line, WP_DEMO_LOG_CALL);
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -1093,7 +600,7 @@ finish_call (Call   *call,
       gtk_widget_add_css_class (GTK_WIDGET (self->result_value), "error");
       toast (self, _("The call was cancelled"));
       line = g_strdup_printf (_("%s cancelled after %s"), call->description, time_text);
-      append_log (self, call->plugin_id, line, LOG_ERROR);
+      wp_demo_window_append_log (self, call->plugin_id, line, WP_DEMO_LOG_ERROR);
     }
   else
     {
@@ -1104,135 +611,13 @@ finish_call (Call   *call,
       gtk_widget_add_css_class (GTK_WIDGET (self->result_value), "error");
       show_banner (self, title, error->message);
       line = g_strdup_printf (_("%s failed: %s"), call->description, error->message);
-      append_log (self, call->plugin_id, line, LOG_ERROR);
+      wp_demo_window_append_log (self, call->plugin_id, line, WP_DEMO_LOG_ERROR);
     }
 
   update_mode_row (self);
   update_sensitivity (self);
   g_signal_emit (self, signals[CALL_FINISHED], 0, call->plugin_id, call->export_name, success, text);
-  call_free (call);
-}
-
-static void free_next (Call *call);
-
-static void
-on_free_done (GObject      *source,
-              GAsyncResult *result,
-              gpointer      data)
-{
-  Call *call = data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) results = wasmplug_plugin_call_finish (WASMPLUG_PLUGIN (source), result, &error);
-
-  if (results == NULL)
-    {
-      g_autofree char *text = g_strdup_printf (_("free () failed: %s"), error->message);
-
-      append_log (call->self, call->plugin_id, text, LOG_ERROR);
-    }
-  free_next (call);
-}
-
-/* Frees the strings of a text call, one free () after the other. */
-static void
-free_next (Call *call)
-{
-  guint32 ptr;
-
-  if (call->to_free == NULL || call->to_free->len == 0
-      || lookup_function (call->plugin, "free", "(i)", "()") == NULL)
-    {
-      finish_call (call, NULL);
-      return;
-    }
-  ptr = g_array_index (call->to_free, guint32, call->to_free->len - 1);
-  g_array_set_size (call->to_free, call->to_free->len - 1);
-  wasmplug_plugin_call_async (call->plugin, "free", g_variant_new ("(i)", (gint32) ptr),
-                              NULL, on_free_done, call);
-}
-
-static void
-on_main_done (GObject      *source,
-              GAsyncResult *result,
-              gpointer      data)
-{
-  Call *call = data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) results = NULL;
-
-  results = wasmplug_plugin_call_finish (WASMPLUG_PLUGIN (source), result, &error);
-  call->elapsed_ms = (g_get_monotonic_time () - call->started) / 1000.0;
-  if (results == NULL)
-    {
-      finish_call (call, error);
-      return;
-    }
-
-  if (call->text == NULL)
-    {
-      call->result_text = format_results (results);
-      finish_call (call, NULL);
-      return;
-    }
-
-  g_variant_get (results, "(i)", &call->result_ptr);
-  if (call->result_ptr == 0)
-    {
-      g_set_error (&error, WASMPLUG_ERROR, WASMPLUG_ERROR_HOST,
-                   _("%s returned a null pointer instead of a string"), call->export_name);
-      finish_call (call, error);
-      return;
-    }
-  call->result_text = wasmplug_plugin_read_string (call->plugin, call->result_ptr, -1, &error);
-  if (call->result_text == NULL)
-    {
-      finish_call (call, error);
-      return;
-    }
-  if (call->result_ptr != call->input_ptr)
-    g_array_append_val (call->to_free, call->result_ptr);
-  free_next (call);
-}
-
-static void
-run_export (Call *call)
-{
-  call->started = g_get_monotonic_time ();
-  wasmplug_plugin_call_async (call->plugin, call->export_name, g_steal_pointer (&call->args),
-                              call->cancellable, on_main_done, call);
-}
-
-static void
-on_alloc_done (GObject      *source,
-               GAsyncResult *result,
-               gpointer      data)
-{
-  Call *call = data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) results = wasmplug_plugin_call_finish (WASMPLUG_PLUGIN (source), result, &error);
-
-  if (results == NULL)
-    {
-      finish_call (call, error);
-      return;
-    }
-  g_variant_get (results, "(i)", &call->input_ptr);
-  if (call->input_ptr == 0)
-    {
-      g_set_error_literal (&error, WASMPLUG_ERROR, WASMPLUG_ERROR_HOST,
-                           _("alloc () returned a null pointer: the plugin is out of memory"));
-      finish_call (call, error);
-      return;
-    }
-  g_array_append_val (call->to_free, call->input_ptr);
-  if (!wasmplug_plugin_write_string (call->plugin, call->input_ptr, call->text, &error))
-    {
-      finish_call (call, error);
-      return;
-    }
-  call->args = g_variant_ref_sink (g_variant_new ("(ii)", (gint32) call->input_ptr,
-                                                  (gint32) strlen (call->text)));
-  run_export (call);
+  wp_demo_call_free (call);
 }
 
 /* Counts the frames the window draws while a call runs: the main loop
@@ -1254,46 +639,18 @@ start_call (WpDemoWindow *self)
   g_autoptr(GError) error = NULL;
   WasmplugExport *export = selected_function (self);
   const char *input = gtk_editable_get_text (GTK_EDITABLE (self->input_row));
-  const char *name;
-  Call *call;
+  WpDemoCall *call;
 
   if (self->call != NULL || self->plugin == NULL || export == NULL)
     return;
-  name = wasmplug_export_get_name (export);
-
-  call = g_new0 (Call, 1);
-  call->self = g_object_ref (self);
-  call->plugin = g_object_ref (self->plugin);
-  call->plugin_id = g_strdup (plugin_id_of (self->plugin));
-  call->export_name = g_strdup (name);
-  call->cancellable = g_cancellable_new ();
-  call->to_free = g_array_new (FALSE, FALSE, sizeof (guint32));
-
-  if (takes_text (self->plugin, export) && gtk_switch_get_active (self->text_switch))
+  call = wp_demo_call_new (self, self->plugin, plugin_id_of (self->plugin), export, input,
+                           wp_demo_takes_text (self->plugin, export)
+                           && gtk_switch_get_active (self->text_switch),
+                           &error);
+  if (call == NULL)
     {
-      call->text = g_strdup (input);
-      call->description = g_strdup_printf ("%s (\"%s\")", name, input);
-    }
-  else
-    {
-      GVariant *args = parse_arguments (wasmplug_export_get_params_type (export), name, input, &error);
-      g_autofree char *printed = NULL;
-
-      if (args == NULL)
-        {
-          show_banner (self, _("The input does not fit"), error->message);
-          call_free (call);
-          return;
-        }
-      call->args = g_variant_ref_sink (args);
-      printed = g_variant_print (call->args, FALSE);
-      /* "(21,)" reads better as "(21)" */
-      if (g_str_has_suffix (printed, ",)"))
-        {
-          printed[strlen (printed) - 2] = ')';
-          printed[strlen (printed) - 1] = '\0';
-        }
-      call->description = g_strdup_printf ("%s %s", name, printed);
+      show_banner (self, _("The input does not fit"), error->message);
+      return;
     }
 
   self->call = call;
@@ -1304,12 +661,7 @@ start_call (WpDemoWindow *self)
   gtk_widget_remove_css_class (GTK_WIDGET (self->result_value), "error");
   update_sensitivity (self);
 
-  if (call->text != NULL)
-    wasmplug_plugin_call_async (call->plugin, "alloc",
-                                g_variant_new ("(i)", (gint32) strlen (call->text) + 1),
-                                call->cancellable, on_alloc_done, call);
-  else
-    run_export (call);
+  wp_demo_call_start (call);
 }
 
 static void
@@ -1473,21 +825,14 @@ static GtkWidget *
 build_run_group (WpDemoWindow *self)
 {
   AdwPreferencesGroup *group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  GtkListItemFactory *button_factory = gtk_signal_list_item_factory_new ();
-  GtkListItemFactory *item_factory = gtk_signal_list_item_factory_new ();
-  g_autoptr(GEnumClass) klass = g_type_class_ref (WASMPLUG_TYPE_MODE);
+  GtkListItemFactory *button_factory = wp_demo_mode_button_factory_new ();
+  GtkListItemFactory *item_factory = wp_demo_mode_item_factory_new (self);
   GtkWidget *buttons, *run, *cancel, *spinner, *hint;
 
   adw_preferences_group_set_title (group, _("Run"));
 
   /* The mode: every WasmplugMode, in enum order. */
-  self->mode_nicks = gtk_string_list_new (NULL);
-  for (guint i = 0; i < klass->n_values; i++)
-    gtk_string_list_append (self->mode_nicks, klass->values[i].value_nick);
-  g_signal_connect (button_factory, "setup", G_CALLBACK (mode_button_setup), self);
-  g_signal_connect (button_factory, "bind", G_CALLBACK (mode_button_bind), self);
-  g_signal_connect (item_factory, "setup", G_CALLBACK (mode_item_setup), self);
-  g_signal_connect (item_factory, "bind", G_CALLBACK (mode_item_bind), self);
+  self->mode_nicks = wp_demo_mode_list_new ();
   self->mode_dropdown = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_object_ref (self->mode_nicks)), NULL));
   gtk_drop_down_set_factory (self->mode_dropdown, button_factory);
   gtk_drop_down_set_list_factory (self->mode_dropdown, item_factory);
@@ -1738,7 +1083,7 @@ wp_demo_window_constructed (GObject *object)
     GPtrArray *errors = wasmplug_engine_get_plugin_errors (self->engine);
 
     for (guint i = 0; errors != NULL && i < errors->len; i++)
-      append_log (self, NULL, ((GError *) errors->pdata[i])->message, LOG_ERROR);
+      wp_demo_window_append_log (self, NULL, ((GError *) errors->pdata[i])->message, WP_DEMO_LOG_ERROR);
   }
 }
 
@@ -1853,6 +1198,18 @@ wp_demo_window_new (GtkApplication *application,
                        "echo", echo, NULL);
 }
 
+WasmplugEngine *
+wp_demo_window_get_engine (WpDemoWindow *self)
+{
+  return self->engine;
+}
+
+gboolean
+wp_demo_window_get_echo (WpDemoWindow *self)
+{
+  return self->echo;
+}
+
 /* ------------------------------------------------------------------ */
 /* Driving the window (the screenshot mode) */
 
@@ -1917,13 +1274,13 @@ wp_demo_window_select_mode (WpDemoWindow *self,
     }
   /* As a user's choice in the dropdown: an unsupported mode is refused
    * there (the selection goes back, a toast says why). */
-  gtk_drop_down_set_selected (self->mode_dropdown, mode_position (self, mode));
+  gtk_drop_down_set_selected (self->mode_dropdown, wp_demo_mode_position (self->mode_nicks, mode));
   if (wasmplug_plugin_get_mode (self->plugin) != mode)
     {
       g_set_error_literal (error, WASMPLUG_ERROR, WASMPLUG_ERROR_UNSUPPORTED_MODE,
                            wasmplug_engine_supports_mode (self->engine, mode)
                            ? gtk_label_get_text (self->banner_message)
-                           : mode_unsupported_reason (mode));
+                           : wp_demo_mode_unsupported_reason (mode));
       return FALSE;
     }
   return TRUE;
