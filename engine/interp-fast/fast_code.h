@@ -199,7 +199,10 @@ typedef union Cell {
   X(GE_U, a >= b, LT_U)
 
 /* Loads "d = mem[a + k]" and stores "mem[a + k] = b", k the static offset;
- * a store of a constant is NAME_IMM "mem[a + k] = v", v an immediate. */
+ * a store of a constant is NAME_IMM "mem[a + k] = v", v an immediate.  A
+ * load whose address an i32.add just computed takes the add's operands:
+ * NAME_ADD "d = mem[(a + b mod 2^32) + k]", NAME_ADD_IMM with b an
+ * immediate (the wrap-around is the add's, so k cannot absorb b). */
 #define FAST_LOADS(X)                                                          \
   X(I32_LOAD, uint32_t, 4, SET_I32)                                            \
   X(I64_LOAD, uint64_t, 8, SET_I64)                                            \
@@ -230,12 +233,19 @@ typedef union Cell {
 /* Every operation, with its operands. */
 #define FAST_OPS(X)                                                            \
   X(UNREACHABLE)     /* trap "unreachable" */                                  \
-  X(POLL)            /* interrupt/fuel poll: each loop head (contract 6) */    \
+  X(POLL)            /* interrupt/fuel poll at each loop head (contract 6):    \
+                        run on entry; back-edges poll in their _LOOP branch   \
+                        and land just past it */                               \
   X(BR)              /* goto T */                                              \
   X(BR_IF)           /* a T: if a != 0 goto T */                               \
   X(BR_IFZ)          /* a T: if a == 0 goto T */                               \
   X(BR_IF_I64)       /* a T: if a != 0 goto T, a an i64 */                     \
   X(BR_IFZ_I64)      /* a T: if a == 0 goto T, a an i64 */                     \
+  X(BR_LOOP)         /* T: poll, goto T (a back-edge, T past the head's POLL) */ \
+  X(BR_IF_LOOP)      /* a T: if a != 0 poll, goto T (a back-edge) */           \
+  X(BR_IFZ_LOOP)     /* a T: if a == 0 poll, goto T */                         \
+  X(BR_IF_I64_LOOP)  /* a T: the same, a an i64 */                             \
+  X(BR_IFZ_I64_LOOP) /* a T */                                                 \
   X(BR_TABLE)        /* a n T0..Tn: goto T[min(a, n)] */                       \
   X(RETURN)          /* a n h: n results from slot a on; header at h */    \
   X(RETURN_1)        /* a h: one result, from slot a */                     \
@@ -246,6 +256,9 @@ typedef union Cell {
   X(CALL_INDIRECT)   /* t x c a s: call table x [c] checked against type t */  \
   X(COPY)            /* d a: d = a */                                          \
   X(COPY_IMM)        /* d k: d = k */                                          \
+  X(COPY_2)          /* d a e b: d = a, then e = b (two copies in a row) */    \
+  X(I32_ADD_IMM_2)   /* d a k e b j: d = a + k, then e = b + j (pointer and    \
+                        counter steps at the end of a loop body) */            \
   X(SELECT)          /* d a b c: d = c ? a : b */                              \
   X(GLOBAL_GET)      /* d g */                                                 \
   X(GLOBAL_SET)      /* a g */                                                 \
@@ -267,14 +280,18 @@ typedef union Cell {
   FAST_INT_BINOPS(FAST_OP_BIN) /* d a b, and NAME_IMM: d a k */                \
   FAST_FLOAT_BINOPS(FAST_OP_ONE) /* d a b */                                   \
   FAST_UNOPS(FAST_OP_ONE)        /* d a */                                     \
-  FAST_INT_CMPS(FAST_OP_CMP)     /* BR_IF_[I64_]op a b T, ..._IMM a k T */     \
-  FAST_LOADS(FAST_OP_ONE)        /* d a k */                                   \
+  FAST_INT_CMPS(FAST_OP_CMP)     /* BR_IF_[I64_]op a b T, ..._IMM a k T, and  \
+                                    LOOP_IF_...: the same for a back-edge,    \
+                                    polling when taken */                     \
+  FAST_LOADS(FAST_OP_LOAD)       /* d a k, NAME_ADD d a b k, NAME_ADD_IMM d a b k */ \
   FAST_STORES(FAST_OP_BIN)       /* a b k, and NAME_IMM: a v k */
 
 #define FAST_OP_ONE(name, ...) X_(name)
 #define FAST_OP_BIN(name, ...) X_(name) X_(name##_IMM)
+#define FAST_OP_LOAD(name, ...) X_(name) X_(name##_ADD) X_(name##_ADD_IMM)
 #define FAST_OP_CMP(name, ...)                                                 \
-  X_(BR_IF_##name) X_(BR_IF_##name##_IMM) X_(BR_IF_I64_##name) X_(BR_IF_I64_##name##_IMM)
+  X_(BR_IF_##name) X_(BR_IF_##name##_IMM) X_(BR_IF_I64_##name) X_(BR_IF_I64_##name##_IMM) \
+  X_(LOOP_IF_##name) X_(LOOP_IF_##name##_IMM) X_(LOOP_IF_I64_##name) X_(LOOP_IF_I64_##name##_IMM)
 
 /* The enum: FOP_<name>. */
 typedef enum FastOp {

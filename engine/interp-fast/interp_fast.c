@@ -326,6 +326,45 @@ dispatch:
         JUMP(pc[2].target);
       NEXT(3);
     }
+    /* Back-edges poll here (contract 6) and jump past the loop head's POLL,
+     * one operation fewer per iteration. */
+    vmcase(BR_LOOP)
+    {
+      POLL();
+      JUMP(pc[1].target);
+    }
+    vmcase(BR_IF_LOOP)
+    {
+      if (S(pc[1].i).u32) {
+        POLL();
+        JUMP(pc[2].target);
+      }
+      NEXT(3);
+    }
+    vmcase(BR_IFZ_LOOP)
+    {
+      if (!S(pc[1].i).u32) {
+        POLL();
+        JUMP(pc[2].target);
+      }
+      NEXT(3);
+    }
+    vmcase(BR_IF_I64_LOOP)
+    {
+      if (S(pc[1].i).u64) {
+        POLL();
+        JUMP(pc[2].target);
+      }
+      NEXT(3);
+    }
+    vmcase(BR_IFZ_I64_LOOP)
+    {
+      if (!S(pc[1].i).u64) {
+        POLL();
+        JUMP(pc[2].target);
+      }
+      NEXT(3);
+    }
     vmcase(BR_TABLE)
     {
       uint32_t i = S(pc[1].i).u32;
@@ -395,6 +434,20 @@ dispatch:
     {
       S(pc[1].i).u64 = pc[2].u;
       NEXT(3);
+    }
+    /* Two operations in a row, one dispatch: each reads its operands after
+     * the first has written its result, as if apart. */
+    vmcase(COPY_2)
+    {
+      S(pc[1].i) = S(pc[2].i);
+      S(pc[3].i) = S(pc[4].i);
+      NEXT(5);
+    }
+    vmcase(I32_ADD_IMM_2)
+    {
+      SET_I32(S(pc[1].i), S(pc[2].i).u32 + (uint32_t)pc[3].u);
+      SET_I32(S(pc[4].i), S(pc[5].i).u32 + (uint32_t)pc[6].u);
+      NEXT(7);
     }
     vmcase(SELECT)
     {
@@ -535,7 +588,7 @@ dispatch:
   }
     FAST_UNOPS(UN)
 #undef UN
-#define CMP_OPS(prefix, T, field, name, expr)                                   \
+#define CMP_OPS(prefix, loop_prefix, T, field, name, expr)                     \
   vmcase(prefix##name)                                                         \
   {                                                                            \
     T a = S(pc[1].i).field, b = S(pc[2].i).field;                              \
@@ -549,30 +602,63 @@ dispatch:
     if (expr)                                                                  \
       JUMP(pc[3].target);                                                      \
     NEXT(4);                                                                   \
+  }                                                                            \
+  vmcase(loop_prefix##name)                                                    \
+  {                                                                            \
+    T a = S(pc[1].i).field, b = S(pc[2].i).field;                              \
+    if (expr) {                                                                \
+      POLL();                                                                  \
+      JUMP(pc[3].target);                                                      \
+    }                                                                          \
+    NEXT(4);                                                                   \
+  }                                                                            \
+  vmcase(loop_prefix##name##_IMM)                                              \
+  {                                                                            \
+    T a = S(pc[1].i).field, b = (T)pc[2].u;                                    \
+    if (expr) {                                                                \
+      POLL();                                                                  \
+      JUMP(pc[3].target);                                                      \
+    }                                                                          \
+    NEXT(4);                                                                   \
   }
 #define SIGNED int32_t
-#define CMP(name, expr, inverse) CMP_OPS(BR_IF_, uint32_t, u32, name, expr)
+#define CMP(name, expr, inverse) CMP_OPS(BR_IF_, LOOP_IF_, uint32_t, u32, name, expr)
     FAST_INT_CMPS(CMP)
 #undef CMP
 #undef SIGNED
 #define SIGNED int64_t
-#define CMP(name, expr, inverse) CMP_OPS(BR_IF_I64_, uint64_t, u64, name, expr)
+#define CMP(name, expr, inverse) CMP_OPS(BR_IF_I64_, LOOP_IF_I64_, uint64_t, u64, name, expr)
     FAST_INT_CMPS(CMP)
 #undef CMP
 #undef SIGNED
 #undef CMP_OPS
-#define LOAD(name, T, n, set)                                                  \
-  vmcase(name)                                                                 \
+#define LOAD_AT(ea, T, n, set, cells)                                          \
   {                                                                            \
-    uint64_t ea = (uint64_t)S(pc[2].i).u32 + pc[3].u;                          \
     CHECK_MEMORY(ea, n);                                                       \
     T v;                                                                       \
     memcpy(&v, mem_base + ea, n);                                              \
     set(S(pc[1].i), v);                                                        \
-    NEXT(4);                                                                   \
+    NEXT(cells);                                                               \
+  }
+#define LOAD(name, T, n, set)                                                  \
+  vmcase(name)                                                                 \
+  {                                                                            \
+    uint64_t ea = (uint64_t)S(pc[2].i).u32 + pc[3].u;                          \
+    LOAD_AT(ea, T, n, set, 4)                                                  \
+  }                                                                            \
+  vmcase(name##_ADD)                                                           \
+  {                                                                            \
+    uint64_t ea = (uint64_t)(uint32_t)(S(pc[2].i).u32 + S(pc[3].i).u32) + pc[4].u; \
+    LOAD_AT(ea, T, n, set, 5)                                                  \
+  }                                                                            \
+  vmcase(name##_ADD_IMM)                                                       \
+  {                                                                            \
+    uint64_t ea = (uint64_t)(uint32_t)(S(pc[2].i).u32 + (uint32_t)pc[3].u) + pc[4].u; \
+    LOAD_AT(ea, T, n, set, 5)                                                  \
   }
     FAST_LOADS(LOAD)
 #undef LOAD
+#undef LOAD_AT
 #define STORE(name, T, n)                                                      \
   vmcase(name)                                                                 \
   {                                                                            \

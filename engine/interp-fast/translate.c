@@ -13,7 +13,11 @@
  *
  * becomes the single `I32_ADD_IMM [l0] [l0] 1`: the result slot of the add
  * is patched to the local when local.set follows right away.  An integer
- * comparison (or eqz) followed by br_if or if fuses into one compare-and-branch.
+ * comparison (or eqz) followed by br_if or if fuses into one compare-and-branch;
+ * a loop's back-edge branch polls itself and skips the POLL at the loop's
+ * head; a load takes the operands of the i32.add that computed its address;
+ * two copies, or two i32 immediate adds, in a row with no label between
+ * them are one operation.
  *
  * Where control flow merges (block/loop/if entries, labels, calls), values
  * are first "flushed" to their canonical slots, so every path agrees on
@@ -81,6 +85,8 @@ typedef struct Translator {
   FastOp last_op;
   size_t last_dst; /* cell of the result operand, or NO_CELL */
   uint32_t last_depth;
+  size_t label_at; /* cell of the newest label placed: nothing fuses into
+                      the operation before it */
   uint32_t st; /* index of the next side-table entry, in step with the code */
   uint32_t br_tables; /* br_tables translated so far */
 } Translator;
@@ -138,6 +144,34 @@ static void emit_op(Translator *t, FastOp op)
   }
 }
 
+/* A label (a branch target or a call's return point) is placed here. */
+static void place_label(Translator *t)
+{
+  t->label_at = t->n;
+  t->last_dst = NO_CELL;
+}
+
+/* Can the operation about to be emitted join the last one, `prev` of `len`
+ * cells, into one?  Only if that one ends here and no label lies between
+ * them (a branch there would run the second alone). */
+static bool joins_last(const Translator *t, FastOp prev, size_t len)
+{
+  return !t->failed && t->last_op == prev && t->last_op_pos + len == t->n &&
+         t->label_at != t->n;
+}
+
+/* Turns the last operation into `op`, which takes more operands after its
+ * own (the caller emits them). */
+static void rewrite_op(Translator *t, FastOp op)
+{
+  if (t->handlers)
+    t->code[t->last_op_pos].h = t->handlers[op];
+  else
+    t->code[t->last_op_pos].u = (uint64_t)op;
+  t->last_op = op;
+  t->last_dst = NO_CELL;
+}
+
 /* A branch target: a code index now, an address after translation. */
 static void emit_target(Translator *t, size_t index)
 {
@@ -156,10 +190,12 @@ static void emit_forward(Translator *t, Ctrl *c)
   c->pending = cell + 1;
 }
 
+/* The target of a branch to c: a loop's is just past the POLL at its head,
+ * for the branch polls itself (a back-edge form). */
 static void emit_label_target(Translator *t, Ctrl *c)
 {
   if (c->kind == CTRL_LOOP)
-    emit_target(t, c->label);
+    emit_target(t, c->label + 1);
   else
     emit_forward(t, c);
 }
@@ -174,7 +210,7 @@ static void resolve_pending(Translator *t, Ctrl *c)
     t->code[cell].u = t->n;
   }
   c->pending = 0;
-  t->last_dst = NO_CELL;
+  place_label(t);
 }
 
 /* ---- the stack model ----------------------------------------------------- */
@@ -231,7 +267,11 @@ static void emit_move(Translator *t, int64_t dst, const Operand *o)
     emit(t, (uint64_t)dst);
     emit(t, o->value);
   } else if (o->off != dst) {
-    emit_op(t, FOP_COPY);
+    if (joins_last(t, FOP_COPY, 3)) {
+      rewrite_op(t, FOP_COPY_2);
+    } else {
+      emit_op(t, FOP_COPY);
+    }
     emit(t, (uint64_t)dst);
     emit(t, (uint64_t)o->off);
   }
@@ -332,7 +372,10 @@ static void int_binop(Translator *t, FastOp op)
   uint64_t k = b->value;
   int64_t sa = slot_of(t, t->sp - 2);
   t->sp -= 2;
-  emit_op(t, (FastOp)(op + 1));
+  if (op == FOP_I32_ADD && joins_last(t, FOP_I32_ADD_IMM, 4))
+    rewrite_op(t, FOP_I32_ADD_IMM_2);
+  else
+    emit_op(t, (FastOp)(op + 1));
   size_t d = t->n;
   emit(t, (uint64_t)canon(t, t->sp));
   emit(t, (uint64_t)sa);
@@ -365,9 +408,36 @@ static bool fused_branch(FastOp op, bool negate, FastOp *fused)
   }
 }
 
+/* The form of a conditional branch that polls when taken, for a loop's
+ * back-edge (contract 6), which then skips the POLL at the loop's head. */
+static FastOp back_edge_form(FastOp op)
+{
+  switch (op) {
+  case FOP_BR_IF: return FOP_BR_IF_LOOP;
+  case FOP_BR_IFZ: return FOP_BR_IFZ_LOOP;
+  case FOP_BR_IF_I64: return FOP_BR_IF_I64_LOOP;
+  case FOP_BR_IFZ_I64: return FOP_BR_IFZ_I64_LOOP;
+#define CASE(name, expr, inverse)                                              \
+  case FOP_BR_IF_##name: return FOP_LOOP_IF_##name;                            \
+  case FOP_BR_IF_##name##_IMM: return FOP_LOOP_IF_##name##_IMM;                \
+  case FOP_BR_IF_I64_##name: return FOP_LOOP_IF_I64_##name;                    \
+  case FOP_BR_IF_I64_##name##_IMM: return FOP_LOOP_IF_I64_##name##_IMM;
+    FAST_INT_CMPS(CASE)
+#undef CASE
+  default:
+    return op;
+  }
+}
+
+static void emit_branch_op(Translator *t, FastOp op, bool back_edge)
+{
+  emit_op(t, back_edge ? back_edge_form(op) : op);
+}
+
 /* Pops the condition and emits a branch taken when it is `when` (true:
- * nonzero); the caller emits the target cell next. */
-static void emit_cond(Translator *t, bool when)
+ * nonzero), in its polling form for a back-edge; the caller emits the
+ * target cell next. */
+static void emit_cond(Translator *t, bool when, bool back_edge)
 {
   uint32_t top = t->sp - 1;
   if (t->last_dst != NO_CELL && t->last_depth == top && is_canonical(t, top) && !t->failed) {
@@ -380,7 +450,7 @@ static void emit_cond(Translator *t, bool when)
       uint64_t a = t->code[at + 2].u, b = t->code[at + 3].u;
       t->n = at;
       t->sp--;
-      emit_op(t, fused);
+      emit_branch_op(t, fused, back_edge);
       emit(t, a);
       emit(t, b);
       return;
@@ -390,16 +460,16 @@ static void emit_cond(Translator *t, bool when)
       t->n = at;
       t->sp--;
       if (op == FOP_I32_EQZ)
-        emit_op(t, when ? FOP_BR_IFZ : FOP_BR_IF);
+        emit_branch_op(t, when ? FOP_BR_IFZ : FOP_BR_IF, back_edge);
       else
-        emit_op(t, when ? FOP_BR_IFZ_I64 : FOP_BR_IF_I64);
+        emit_branch_op(t, when ? FOP_BR_IFZ_I64 : FOP_BR_IF_I64, back_edge);
       emit(t, a);
       return;
     }
   }
   int64_t c = slot_of(t, top);
   t->sp--;
-  emit_op(t, when ? FOP_BR_IF : FOP_BR_IFZ);
+  emit_branch_op(t, when ? FOP_BR_IF : FOP_BR_IFZ, back_edge);
   emit(t, (uint64_t)c);
 }
 
@@ -499,7 +569,7 @@ static void emit_br(Translator *t, uint32_t depth, uint32_t entry)
     return;
   }
   emit_moves(t, c);
-  emit_op(t, FOP_BR);
+  emit_op(t, c->kind == CTRL_LOOP ? FOP_BR_LOOP : FOP_BR);
   emit_label_target(t, c);
 }
 
@@ -511,18 +581,18 @@ static void translate_br_if(Translator *t, uint32_t depth)
   bool direct = c->kind != CTRL_FUNC && !needs_moves(t, c);
   t->sp++;
   if (direct) {
-    emit_cond(t, true);
+    emit_cond(t, true, c->kind == CTRL_LOOP);
     emit_label_target(t, c);
     return;
   }
   /* Skip the moves and the jump when the condition is false. */
-  emit_cond(t, false);
+  emit_cond(t, false, false);
   size_t skip = t->n;
   emit_target(t, 0);
   emit_br(t, depth, t->st);
   if (!t->failed)
     t->code[skip].u = t->n;
-  t->last_dst = NO_CELL;
+  place_label(t);
 }
 
 static void translate_br_table(Translator *t, const uint8_t **pc)
@@ -562,6 +632,7 @@ static void translate_br_table(Translator *t, const uint8_t **pc)
     t->code[cell].u = t->n;
     c->stub_table = table;
     c->stub = t->n;
+    place_label(t);
     emit_br(t, depth, t->st + i);
   }
 }
@@ -725,6 +796,37 @@ static void translate_fc(Translator *t, const uint8_t **pc)
     emit(t, y);
 }
 
+/* A load; an address an i32.add has just computed for it alone is
+ * computed by the load instead (NAME_ADD, NAME_ADD_IMM: op + 1, op + 2). */
+static void translate_load(Translator *t, FastOp op, uint32_t offset)
+{
+  uint32_t top = t->sp - 1;
+  if (t->last_dst != NO_CELL && t->last_depth == top && is_canonical(t, top) && !t->failed &&
+      (t->last_op == FOP_I32_ADD || t->last_op == FOP_I32_ADD_IMM)) {
+    size_t at = t->last_op_pos;
+    uint64_t a = t->code[at + 2].u, b = t->code[at + 3].u;
+    FastOp fused = (FastOp)(op + (t->last_op == FOP_I32_ADD ? 1 : 2));
+    t->n = at;
+    t->sp--;
+    emit_op(t, fused);
+    size_t d = t->n;
+    emit(t, (uint64_t)canon(t, t->sp));
+    emit(t, a);
+    emit(t, b);
+    emit(t, offset);
+    push_result(t, d);
+    return;
+  }
+  int64_t a = slot_of(t, top);
+  t->sp--;
+  emit_op(t, op);
+  size_t d = t->n;
+  emit(t, (uint64_t)canon(t, t->sp));
+  emit(t, (uint64_t)a);
+  emit(t, offset);
+  push_result(t, d);
+}
+
 static void translate_local_set(Translator *t, uint32_t x, bool tee)
 {
   int64_t off = (int64_t)x * 8;
@@ -768,7 +870,7 @@ static void translate_call(Translator *t, FastOp op, uint32_t a1, uint32_t a2, c
   t->sp -= np;
   for (uint32_t i = 0; i < ft->num_results; i++)
     push_slot(t, canon(t, t->sp));
-  t->last_dst = NO_CELL;
+  place_label(t); /* the return point */
 }
 
 static bool translate_body(Translator *t)
@@ -827,7 +929,7 @@ static bool translate_body(Translator *t)
         /* Everything below the condition in place, then branch to the
          * else arm (placed later) when the condition is false. */
         flush_range(t, 0, t->sp - 1);
-        emit_cond(t, false);
+        emit_cond(t, false, false);
         size_t cell = t->n;
         emit_target(t, 0);
         t->st++;
@@ -842,6 +944,7 @@ static bool translate_body(Translator *t)
         /* back-edges land on the poll (contract 6) */
         t->ctrls[t->num_ctrls - 1].label = t->n;
         emit_op(t, FOP_POLL);
+        place_label(t); /* where back-edges land */
       }
       t->last_dst = NO_CELL;
       break;
@@ -860,6 +963,7 @@ static bool translate_body(Translator *t)
       t->st++;
       t->code[c->else_cell - 1].u = t->n;
       c->else_cell = 0;
+      place_label(t);
       t->sp = c->height;
       for (uint32_t i = 0; i < c->num_params; i++)
         push_slot(t, canon(t, t->sp));
@@ -1005,14 +1109,7 @@ static bool translate_body(Translator *t)
     case OP_I64_LOAD32_S: case OP_I64_LOAD32_U: {
       leb_skip(&pc); /* alignment hint */
       uint32_t offset = leb_u32(&pc);
-      int64_t a = slot_of(t, t->sp - 1);
-      t->sp--;
-      emit_op(t, load_op(op));
-      size_t d = t->n;
-      emit(t, (uint64_t)canon(t, t->sp));
-      emit(t, (uint64_t)a);
-      emit(t, offset);
-      push_result(t, d);
+      translate_load(t, load_op(op), offset);
       break;
     }
     case OP_I32_STORE: case OP_I64_STORE: case OP_F32_STORE: case OP_F64_STORE:

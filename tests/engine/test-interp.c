@@ -720,6 +720,59 @@ static void test_translate_edges(void)
   unload(l);
 }
 
+/* The fast interpreter's fusions of adjacent operations: a load taking
+ * the i32.add that made its address (the add wraps at 2^32 before the
+ * offset is added, and an add whose result is used again is not fused),
+ * two copies in a row, two immediate adds in a row, and back-edges that
+ * poll in the branch.  Run in every interpreter: all must agree. */
+static const char fused_wat[] =
+  "(module\n"
+  "  (memory 1)\n"
+  "  (data (i32.const 0) \"\\01\\02\\03\\04\\05\\06\\07\\08\\09\\0a\\0b\\0c\")\n"
+  "  (func (export \"add-load\") (param i32 i32) (result i32)\n"
+  "    (i32.load offset=4 (i32.add (local.get 0) (local.get 1))))\n"
+  "  (func (export \"add-imm-load8\") (param i32) (result i32)\n"
+  "    (i32.load8_u offset=1 (i32.add (local.get 0) (i32.const 2))))\n"
+  "  (func (export \"add-load64\") (param i32 i32) (result i64)\n"
+  "    (i64.load (i32.add (local.get 0) (local.get 1))))\n"
+  "  (func (export \"add-used-twice\") (param i32 i32) (result i32) (local i32)\n"
+  "    (i32.add (i32.load8_u (local.tee 2 (i32.add (local.get 0) (local.get 1))))\n"
+  "             (i32.mul (local.get 2) (i32.const 100))))\n"
+  "  (func (export \"rotate\") (param i32 i32 i32) (result i32) (local i32)\n"
+  "    (local.set 3 (local.get 0)) (local.set 0 (local.get 1))\n"
+  "    (local.set 1 (local.get 2)) (local.set 2 (local.get 3))\n"
+  "    (i32.add (i32.mul (local.get 0) (i32.const 100))\n"
+  "             (i32.add (i32.mul (local.get 1) (i32.const 10)) (local.get 2))))\n"
+  "  (func (export \"add-add\") (param i32) (result i32)\n"
+  "    (i32.add (i32.add (local.get 0) (i32.const 7)) (i32.const -3)))\n"
+  "  (func (export \"count-down\") (param i32) (result i32) (local i32)\n"
+  "    (loop $l\n"
+  "      (local.set 1 (i32.add (i32.add (local.get 1) (i32.const 2)) (i32.const 1)))\n"
+  "      (local.set 0 (i32.sub (local.get 0) (i32.const 1)))\n"
+  "      (br_if $l (i32.gt_s (local.get 0) (i32.const 0))))\n"
+  "    (local.get 1))\n"
+  ")\n";
+
+static void test_translate_fused(void)
+{
+  Loaded *l = load_text(fused_wat);
+  g_assert_cmpuint(run2(l, "add-load", 2, 2), ==, 0x0C0B0A09u);
+  /* -8 + 8 wraps to 0 before the offset: bytes 4..7 */
+  g_assert_cmpuint(run2(l, "add-load", I32(-8), 8), ==, 0x08070605u);
+  assert_trap(l, "add-load", TRAP_MEMORY_OUT_OF_BOUNDS, 65532, 0);
+  assert_trap(l, "add-load", TRAP_MEMORY_OUT_OF_BOUNDS, 0xFFFFFFFFu, 0xFFFFFFFCu + 1);
+  g_assert_cmpuint(run1(l, "add-imm-load8", 0), ==, 4);
+  assert_trap(l, "add-imm-load8", TRAP_MEMORY_OUT_OF_BOUNDS, 65533);
+  g_assert_cmpuint(run2(l, "add-load64", 1, 2), ==, 0x0B0A090807060504ull);
+  assert_trap(l, "add-load64", TRAP_MEMORY_OUT_OF_BOUNDS, 65530, 0);
+  g_assert_cmpuint(run2(l, "add-used-twice", 1, 2), ==, 4 + 300);
+  g_assert_cmpuint(run(l, "rotate", 1, 2, 3), ==, 231);
+  g_assert_cmpuint(run1(l, "add-add", 10), ==, 14);
+  g_assert_cmpuint(run1(l, "add-add", 0xFFFFFFFFu), ==, 3);
+  g_assert_cmpuint(run1(l, "count-down", 5), ==, 15);
+  unload(l);
+}
+
 /* A stack deeper than the translator keeps lazy (locals and constants
  * referred to, not copied): 300 copies of a local, the local changed, then
  * all summed; and a br_table naming the same labels many times. */
@@ -1018,6 +1071,7 @@ int main(int argc, char **argv)
   g_test_add_func("/interp/interrupt", test_interrupt);
   g_test_add_func("/interp/link/two-instances", test_two_instances);
   g_test_add_func("/interp/translate/edges", test_translate_edges);
+  g_test_add_func("/interp/translate/fused", test_translate_fused);
   g_test_add_func("/interp/translate/deep-stack", test_translate_deep_stack);
 #if WP_HAVE_FAST_INTERP
   if (test_mode() == TIER_FAST_INTERP) {
