@@ -44,6 +44,34 @@ test_instantiate (WasmplugEngine *engine,
   return plugin;
 }
 
+/* Calls an export that must succeed; its results. */
+static inline GVariant *
+call_ok (WasmplugPlugin *plugin,
+         const char     *name,
+         GVariant       *args)
+{
+  g_autoptr(GError) error = NULL;
+  GVariant *result = wasmplug_plugin_call (plugin, name, args, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+  g_assert_false (g_variant_is_floating (result));
+  return result;
+}
+
+/* Calls an export that must succeed with one i32 result. */
+static inline gint32
+call_i32 (WasmplugPlugin *plugin,
+          const char     *name,
+          GVariant       *args)
+{
+  g_autoptr(GVariant) result = call_ok (plugin, name, args);
+  gint32 value;
+
+  g_variant_get (result, "(i)", &value);
+  return value;
+}
+
 static inline void
 count_notify (GObject    *object,
               GParamSpec *pspec,

@@ -116,18 +116,6 @@ on_one_value (WasmplugPlugin *plugin,
   return g_variant_new ("(i)", 1);
 }
 
-static GVariant *
-call_ok (WasmplugPlugin *plugin,
-         const char     *name,
-         GVariant       *args)
-{
-  g_autoptr(GError) error = NULL;
-  GVariant *result = wasmplug_plugin_call (plugin, name, args, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (result);
-  return result;
-}
 
 static void
 test_host_answered (Fixture       *f,

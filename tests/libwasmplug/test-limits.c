@@ -4,19 +4,6 @@
 
 #include "test-common.h"
 
-static gint32
-call_i32 (WasmplugPlugin *plugin,
-          const char     *name,
-          GVariant       *args)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) result = wasmplug_plugin_call (plugin, name, args, &error);
-  gint32 value;
-
-  g_assert_no_error (error);
-  g_variant_get (result, "(i)", &value);
-  return value;
-}
 
 static GVariant *
 on_tick (WasmplugPlugin *plugin,

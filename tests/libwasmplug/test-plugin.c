@@ -25,19 +25,6 @@ fixture_tear_down (Fixture       *f,
   g_clear_object (&f->engine);
 }
 
-static GVariant *
-call_ok (WasmplugPlugin *plugin,
-         const char     *name,
-         GVariant       *args)
-{
-  g_autoptr(GError) error = NULL;
-  GVariant *result = wasmplug_plugin_call (plugin, name, args, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (result);
-  g_assert_false (g_variant_is_floating (result));
-  return result;
-}
 
 static void
 test_call_types (Fixture       *f,

@@ -17,19 +17,6 @@ instantiate_with (WasmplugEngine  *engine,
   return wasmplug_module_instantiate_with_sandbox (module, sandbox, error);
 }
 
-static gint32
-call_i32 (WasmplugPlugin *plugin,
-          const char     *name,
-          GVariant       *args)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) result = wasmplug_plugin_call (plugin, name, args, &error);
-  gint32 value;
-
-  g_assert_no_error (error);
-  g_variant_get (result, "(i)", &value);
-  return value;
-}
 
 static void
 test_sandbox_properties (void)
