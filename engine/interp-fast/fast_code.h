@@ -95,12 +95,22 @@ typedef union Cell {
   X(I64_GE_S, uint64_t, u64, SET_I32, (int64_t)a >= (int64_t)b)                \
   X(I64_GE_U, uint64_t, u64, SET_I32, a >= b)
 
-/* Float binary operations: slot form only.  copysign works on the bits. */
-#define FAST_FLOAT_BINOPS(X)                                                   \
+/* Float binary operations: slot form; the arithmetic ones also take their
+ * second operand straight from a load (the f32/f64.load just before them):
+ * NAME_LOAD "d = a op mem[x + k]", NAME_LOAD_ADD "d = a op mem[(x + y mod
+ * 2^32) + k]", NAME_LOAD_ADD_IMM the same with y an immediate.  copysign
+ * works on the bits. */
+#define FAST_FLOAT_ARITH(X)                                                    \
   X(F32_ADD, float, f32, SET_F32, a + b)                                       \
   X(F32_SUB, float, f32, SET_F32, a - b)                                       \
   X(F32_MUL, float, f32, SET_F32, a * b)                                       \
   X(F32_DIV, float, f32, SET_F32, a / b)                                       \
+  X(F64_ADD, double, f64, SET_F64, a + b)                                      \
+  X(F64_SUB, double, f64, SET_F64, a - b)                                      \
+  X(F64_MUL, double, f64, SET_F64, a * b)                                      \
+  X(F64_DIV, double, f64, SET_F64, a / b)
+
+#define FAST_FLOAT_OTHER(X)                                                    \
   X(F32_MIN, float, f32, SET_F32, f32_min(a, b))                               \
   X(F32_MAX, float, f32, SET_F32, f32_max(a, b))                               \
   X(F32_COPYSIGN, uint32_t, u32, SET_I32, f32_copysign_bits(a, b))             \
@@ -110,10 +120,6 @@ typedef union Cell {
   X(F32_GT, float, f32, SET_I32, a > b)                                        \
   X(F32_LE, float, f32, SET_I32, a <= b)                                       \
   X(F32_GE, float, f32, SET_I32, a >= b)                                       \
-  X(F64_ADD, double, f64, SET_F64, a + b)                                      \
-  X(F64_SUB, double, f64, SET_F64, a - b)                                      \
-  X(F64_MUL, double, f64, SET_F64, a * b)                                      \
-  X(F64_DIV, double, f64, SET_F64, a / b)                                      \
   X(F64_MIN, double, f64, SET_F64, f64_min(a, b))                              \
   X(F64_MAX, double, f64, SET_F64, f64_max(a, b))                              \
   X(F64_COPYSIGN, uint64_t, u64, SET_I64, f64_copysign_bits(a, b))             \
@@ -202,7 +208,9 @@ typedef union Cell {
  * a store of a constant is NAME_IMM "mem[a + k] = v", v an immediate.  A
  * load whose address an i32.add just computed takes the add's operands:
  * NAME_ADD "d = mem[(a + b mod 2^32) + k]", NAME_ADD_IMM with b an
- * immediate (the wrap-around is the add's, so k cannot absorb b). */
+ * immediate (the wrap-around is the add's, so k cannot absorb b); so does
+ * a store of a value in a slot: NAME_ADD "mem[(a + b mod 2^32) + k] = v",
+ * NAME_ADD_IMM with b an immediate. */
 #define FAST_LOADS(X)                                                          \
   X(I32_LOAD, uint32_t, 4, SET_I32)                                            \
   X(I64_LOAD, uint64_t, 8, SET_I64)                                            \
@@ -278,17 +286,25 @@ typedef union Cell {
   X(TABLE_SIZE)      /* d x */                                                 \
   X(TABLE_FILL)      /* a b c x */                                             \
   FAST_INT_BINOPS(FAST_OP_BIN) /* d a b, and NAME_IMM: d a k */                \
-  FAST_FLOAT_BINOPS(FAST_OP_ONE) /* d a b */                                   \
+  FAST_FLOAT_ARITH(FAST_OP_FLOAD) /* d a b, NAME_LOAD d a x k,               \
+                                     NAME_LOAD_ADD d a x y k,               \
+                                     NAME_LOAD_ADD_IMM d a x j k */         \
+  FAST_FLOAT_OTHER(FAST_OP_ONE)  /* d a b */                                   \
   FAST_UNOPS(FAST_OP_ONE)        /* d a */                                     \
   FAST_INT_CMPS(FAST_OP_CMP)     /* BR_IF_[I64_]op a b T, ..._IMM a k T, and  \
                                     LOOP_IF_...: the same for a back-edge,    \
                                     polling when taken */                     \
   FAST_LOADS(FAST_OP_LOAD)       /* d a k, NAME_ADD d a b k, NAME_ADD_IMM d a b k */ \
-  FAST_STORES(FAST_OP_BIN)       /* a b k, and NAME_IMM: a v k */
+  FAST_STORES(FAST_OP_STORE)     /* a b k, NAME_IMM a v k, NAME_ADD a b v k, \
+                                    NAME_ADD_IMM a j v k */
 
 #define FAST_OP_ONE(name, ...) X_(name)
 #define FAST_OP_BIN(name, ...) X_(name) X_(name##_IMM)
 #define FAST_OP_LOAD(name, ...) X_(name) X_(name##_ADD) X_(name##_ADD_IMM)
+#define FAST_OP_STORE(name, ...)                                               \
+  X_(name) X_(name##_IMM) X_(name##_ADD) X_(name##_ADD_IMM)
+#define FAST_OP_FLOAD(name, ...)                                               \
+  X_(name) X_(name##_LOAD) X_(name##_LOAD_ADD) X_(name##_LOAD_ADD_IMM)
 #define FAST_OP_CMP(name, ...)                                                 \
   X_(BR_IF_##name) X_(BR_IF_##name##_IMM) X_(BR_IF_I64_##name) X_(BR_IF_I64_##name##_IMM) \
   X_(LOOP_IF_##name) X_(LOOP_IF_##name##_IMM) X_(LOOP_IF_I64_##name) X_(LOOP_IF_I64_##name##_IMM)

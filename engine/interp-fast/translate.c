@@ -15,8 +15,9 @@
  * is patched to the local when local.set follows right away.  An integer
  * comparison (or eqz) followed by br_if or if fuses into one compare-and-branch;
  * a loop's back-edge branch polls itself and skips the POLL at the loop's
- * head; a load takes the operands of the i32.add that computed its address;
- * two copies, or two i32 immediate adds, in a row with no label between
+ * head; a load, or a store of a value in a slot, takes the operands of the
+ * i32.add that computed its address; float arithmetic takes its second
+ * operand straight from the f32/f64.load that produced it; two copies, or two i32 immediate adds, in a row with no label between
  * them are one operation.
  *
  * Where control flow merges (block/loop/if entries, labels, calls), values
@@ -381,6 +382,36 @@ static void int_binop(Translator *t, FastOp op)
   emit(t, (uint64_t)sa);
   emit(t, k);
   push_result(t, d);
+}
+
+/* A float arithmetic operation (fast_code.h FAST_FLOAT_ARITH); when its
+ * second operand is the result of `load` (f32.load or f64.load, in any of
+ * its three forms) just emitted, the operation loads it itself:
+ * op + 1, + 2, + 3 for load, load + 1 (_ADD), load + 2 (_ADD_IMM). */
+static void float_arith(Translator *t, FastOp op, FastOp load)
+{
+  uint32_t top = t->sp - 1;
+  if (t->last_dst != NO_CELL && t->last_depth == top && is_canonical(t, top) && !t->failed &&
+      t->stk[top - 1].kind == OPND_SLOT && t->last_op >= load && t->last_op <= load + 2) {
+    size_t at = t->last_op_pos;
+    uint32_t form = (uint32_t)(t->last_op - load);
+    uint32_t num = form ? 3 : 2; /* the load's operands after its result */
+    uint64_t x[3];
+    for (uint32_t i = 0; i < num; i++)
+      x[i] = t->code[at + 2 + i].u;
+    int64_t a = t->stk[top - 1].off;
+    t->n = at;
+    t->sp -= 2;
+    emit_op(t, (FastOp)(op + 1 + form));
+    size_t d = t->n;
+    emit(t, (uint64_t)canon(t, t->sp));
+    emit(t, (uint64_t)a);
+    for (uint32_t i = 0; i < num; i++)
+      emit(t, x[i]);
+    push_result(t, d);
+    return;
+  }
+  binop(t, op);
 }
 
 /* The fused form of an integer comparison `op` (slot or immediate form),
@@ -827,6 +858,31 @@ static void translate_load(Translator *t, FastOp op, uint32_t offset)
   push_result(t, d);
 }
 
+/* A store of a value in a slot whose address an i32.add computed just
+ * before (only local.gets since): the store computes it instead
+ * (NAME_ADD, NAME_ADD_IMM: op + 2, op + 3).  The add's result slot must
+ * still be the address's, which a local.set redirecting it or a label
+ * since would break. */
+static bool translate_store_add(Translator *t, FastOp op, uint32_t offset)
+{
+  uint32_t addr = t->sp - 2;
+  if (t->failed || (t->last_op != FOP_I32_ADD && t->last_op != FOP_I32_ADD_IMM) ||
+      t->last_op_pos + 4 != t->n || t->label_at == t->n || t->last_depth != addr ||
+      !is_canonical(t, addr) || t->code[t->last_op_pos + 1].u != (uint64_t)canon(t, addr))
+    return false;
+  size_t at = t->last_op_pos;
+  uint64_t a = t->code[at + 2].u, b = t->code[at + 3].u;
+  int64_t v = t->stk[t->sp - 1].off;
+  t->n = at;
+  t->sp -= 2;
+  emit_op(t, (FastOp)(op + (t->last_op == FOP_I32_ADD ? 2 : 3)));
+  emit(t, a);
+  emit(t, b);
+  emit(t, (uint64_t)v);
+  emit(t, offset);
+  return true;
+}
+
 static void translate_local_set(Translator *t, uint32_t x, bool tee)
 {
   int64_t off = (int64_t)x * 8;
@@ -1118,6 +1174,8 @@ static bool translate_body(Translator *t)
       leb_skip(&pc);
       uint32_t offset = leb_u32(&pc);
       const Operand *value = &t->stk[t->sp - 1];
+      if (value->kind == OPND_SLOT && translate_store_add(t, store_op(op), offset))
+        break;
       bool imm = value->kind == OPND_CONST; /* the value as an immediate */
       uint64_t k = value->value;
       int64_t a = slot_of(t, t->sp - 2);
@@ -1215,8 +1273,14 @@ static bool translate_body(Translator *t)
   case OP_##name:                                                              \
     binop(t, FOP_##name);                                                      \
     break;
-      FAST_FLOAT_BINOPS(FLOAT_BIN)
+      FAST_FLOAT_OTHER(FLOAT_BIN)
 #undef FLOAT_BIN
+#define FLOAT_ARITH(name, T, ...)                                              \
+  case OP_##name:                                                              \
+    float_arith(t, FOP_##name, sizeof(T) == 4 ? FOP_F32_LOAD : FOP_F64_LOAD);   \
+    break;
+      FAST_FLOAT_ARITH(FLOAT_ARITH)
+#undef FLOAT_ARITH
 #define UN(name, ...)                                                          \
   case OP_##name:                                                              \
     unop(t, FOP_##name);                                                       \

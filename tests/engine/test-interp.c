@@ -724,11 +724,29 @@ static void test_translate_edges(void)
  * the i32.add that made its address (the add wraps at 2^32 before the
  * offset is added, and an add whose result is used again is not fused),
  * two copies in a row, two immediate adds in a row, and back-edges that
- * poll in the branch.  Run in every interpreter: all must agree. */
+ * poll in the branch, float arithmetic taking an operand straight from a
+ * load, and stores taking the i32.add of their address.  Run in every interpreter: all must agree. */
 static const char fused_wat[] =
   "(module\n"
   "  (memory 1)\n"
   "  (data (i32.const 0) \"\\01\\02\\03\\04\\05\\06\\07\\08\\09\\0a\\0b\\0c\")\n"
+  /* 2.5 and -4.0 (f64) at 16 and 24, 1.5 (f32) at 32 */
+  "  (data (i32.const 16) \"\\00\\00\\00\\00\\00\\00\\04\\40\\00\\00\\00\\00\\00\\00\\10\\c0\")\n"
+  "  (data (i32.const 32) \"\\00\\00\\c0\\3f\")\n"
+  "  (func (export \"mul-load\") (param f64 i32) (result f64)\n"
+  "    (f64.mul (local.get 0) (f64.load offset=16 (local.get 1))))\n"
+  "  (func (export \"sub-load-add\") (param f64 i32 i32) (result f64)\n"
+  "    (f64.sub (local.get 0) (f64.load offset=16 (i32.add (local.get 1) (local.get 2)))))\n"
+  "  (func (export \"add-load-imm32\") (param f32 i32) (result f32)\n"
+  "    (f32.add (local.get 0) (f32.load offset=2 (i32.add (local.get 1) (i32.const 30)))))\n"
+  "  (func (export \"const-div-load\") (param i32) (result f64)\n"
+  "    (f64.div (f64.const 10) (f64.load offset=16 (local.get 0))))\n"
+  "  (func (export \"add-store\") (param i32 i32 i32) (result i32)\n"
+  "    (i32.store offset=40 (i32.add (local.get 0) (local.get 1)) (local.get 2))\n"
+  "    (i32.load (i32.const 40)))\n"
+  "  (func (export \"add-imm-store64\") (param i32 i64 i32) (result i64)\n"
+  "    (i64.store offset=1 (i32.add (local.get 0) (i32.const 47)) (local.get 1))\n"
+  "    (i64.load (local.get 2)))\n"
   "  (func (export \"add-load\") (param i32 i32) (result i32)\n"
   "    (i32.load offset=4 (i32.add (local.get 0) (local.get 1))))\n"
   "  (func (export \"add-imm-load8\") (param i32) (result i32)\n"
@@ -770,6 +788,33 @@ static void test_translate_fused(void)
   g_assert_cmpuint(run1(l, "add-add", 10), ==, 14);
   g_assert_cmpuint(run1(l, "add-add", 0xFFFFFFFFu), ==, 3);
   g_assert_cmpuint(run1(l, "count-down", 5), ==, 15);
+  /* float arithmetic taking its second operand from the load before it */
+  g_assert_cmpfloat(f64_res(run2(l, "mul-load", f64_arg(2.0), 0)), ==, 5.0);
+  g_assert_cmpfloat(f64_res(run2(l, "mul-load", f64_arg(2.0), 8)), ==, -8.0);
+  assert_trap(l, "mul-load", TRAP_MEMORY_OUT_OF_BOUNDS, f64_arg(2.0), 65513);
+  g_assert_cmpfloat(f64_res(run(l, "sub-load-add", f64_arg(1.0), 3, 5)), ==, 5.0);
+  /* -8 + 16 wraps to 8 before the offset: -4.0 at 24 */
+  g_assert_cmpfloat(f64_res(run(l, "sub-load-add", f64_arg(1.0), I32(-8), 16)), ==, 5.0);
+  assert_trap(l, "sub-load-add", TRAP_MEMORY_OUT_OF_BOUNDS, f64_arg(1.0), 65500, 13);
+  assert_trap(l, "sub-load-add", TRAP_MEMORY_OUT_OF_BOUNDS, f64_arg(1.0), 0xFFFFFFFFu, 0xFFFFFFF0u + 1);
+  g_assert_cmpfloat(f32_res(run2(l, "add-load-imm32", f32_arg(1.0f), 0)), ==, 2.5f);
+  /* -30 + 30 wraps to 0: the bytes 03 04 05 06 at 2, unchanged by + 0.0 */
+  g_assert_cmphex(run2(l, "add-load-imm32", f32_arg(0.0f), I32(-30)) & 0xFFFFFFFFu, ==, 0x06050403u);
+  assert_trap(l, "add-load-imm32", TRAP_MEMORY_OUT_OF_BOUNDS, f32_arg(1.0f), 65501);
+  g_assert_cmpfloat(f64_res(run1(l, "const-div-load", 0)), ==, 4.0);
+  /* stores taking the i32.add that made their address */
+  g_assert_cmphex(run(l, "add-store", 0, 0, 0x11223344u), ==, 0x11223344u);
+  /* -8 + 8 wraps to 0 before the offset */
+  g_assert_cmphex(run(l, "add-store", I32(-8), 8, 0x55667788u), ==, 0x55667788u);
+  assert_trap(l, "add-store", TRAP_MEMORY_OUT_OF_BOUNDS, 65493, 0, 1);
+  assert_trap(l, "add-store", TRAP_MEMORY_OUT_OF_BOUNDS, 0xFFFFFFFFu, 0xFFFFFFF1u, 1);
+  g_assert_cmphex(run(l, "add-imm-store64", 1, 0x0102030405060708ull, 49), ==, 0x0102030405060708ull);
+  /* -1 + 47 wraps to 46, then the offset: 47 */
+  g_assert_cmphex(run(l, "add-imm-store64", I32(-1), 0x1112131415161718ull, 47), ==,
+                  0x1112131415161718ull);
+  assert_trap(l, "add-imm-store64", TRAP_MEMORY_OUT_OF_BOUNDS, 65481, 0, 0);
+  /* the trapping stores wrote nothing */
+  g_assert_cmphex(run(l, "add-store", 0, 0, 7), ==, 7);
   unload(l);
 }
 
