@@ -536,9 +536,11 @@ WASM_RUNTIME_API_EXTERN void wasm_runtime_clear_exception(wasm_module_inst_t mod
  * cleared. */
 WASM_RUNTIME_API_EXTERN void wasm_runtime_terminate(wasm_module_inst_t module_inst);
 
-/* Limits the calls on exec_env to about `instructions_to_execute` units of
- * work (counted at loop back-edges and function entries); past it they trap
- * with "fuel exhausted".  A negative value removes the limit. */
+/* Limits the calls on exec_env to `instructions_to_execute` units of work
+ * (one unit per entry of a Wasm function, one per arrival at the start of a
+ * loop, falling in or branching back: the same count in every running mode);
+ * past it they trap with "fuel exhausted".  A negative value removes the
+ * limit. */
 WASM_RUNTIME_API_EXTERN void wasm_runtime_set_instruction_count_limit(
     wasm_exec_env_t exec_env, int instructions_to_execute);
 

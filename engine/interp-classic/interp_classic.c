@@ -217,7 +217,8 @@ static inline size_t frame_slots(const FuncDef *def)
   }
 
 /* Contract 6: the interrupt flag and the fuel, polled at function entry and
- * on backward branches.  The fast path is one load and one compare each. */
+ * at each arrival at a loop's start (one fuel unit each, as in every tier).
+ * The fast path is one load and one compare each. */
 #define POLL()                                                                 \
   do {                                                                         \
     if (UNLIKELY(atomic_load_explicit(&inst->interrupt, memory_order_relaxed) | \
@@ -313,9 +314,17 @@ void interp_classic_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
       /* --- control --- */
       vmcase(OP_UNREACHABLE) { trap_raise(env, TRAP_UNREACHABLE); }
       vmcase(OP_NOP) { vmbreak; }
-      vmcase(OP_BLOCK) vmcase(OP_LOOP)
+      vmcase(OP_BLOCK)
       {
         leb_skip(&pc); /* block type: only the validator needs it */
+        vmbreak;
+      }
+      vmcase(OP_LOOP)
+      {
+        /* One fuel unit per arrival at a loop's start (contract 6): falling
+         * in polls here, a back-edge polls in TAKE_BRANCH. */
+        leb_skip(&pc);
+        POLL();
         vmbreak;
       }
       vmcase(OP_IF)

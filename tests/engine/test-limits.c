@@ -1,0 +1,122 @@
+/*
+ * test-limits.c -- what bounds hostile code, the same in every running mode
+ * of the build: the fuel unit (one per Wasm function entry and one per
+ * arrival at a loop's start, so a budget stops every mode at the same
+ * point), the table size cap and the caps on what the engine builds beside
+ * a module.
+ */
+#include "every-mode.h"
+
+/* --- one fuel unit in every mode --- */
+
+/* Each export loops for ever, counting in $n what it did; `count` reads $n. */
+static const char fuel_wat[] =
+  "(module\n"
+  "  (global $n (mut i32) (i32.const 0))\n"
+  "  (func (export \"count\") (result i32) global.get $n)\n"
+  "  (func (export \"reset\") i32.const 0 global.set $n)\n"
+  "  (func $inc global.get $n i32.const 1 i32.add global.set $n)\n"
+  "  (func (export \"spin\") (loop $l call $inc br $l))\n"
+  "  (func (export \"spin_inline\")\n"
+  "    (loop $l (global.set $n (i32.add (global.get $n) (i32.const 1))) (br $l)))\n"
+  "  (func (export \"spin_if\") (local $i i32)\n"
+  "    (loop $l\n"
+  "      (local.set $i (i32.add (local.get $i) (i32.const 1)))\n"
+  "      (global.set $n (local.get $i))\n"
+  "      (br_if $l (i32.lt_u (local.get $i) (i32.const 0x7fffffff)))))\n"
+  "  (func (export \"spin_if_i64\") (local $i i64)\n"
+  "    (loop $l\n"
+  "      (local.set $i (i64.add (local.get $i) (i64.const 1)))\n"
+  "      (global.set $n (i32.wrap_i64 (local.get $i)))\n"
+  "      (br_if $l (i64.ne (local.get $i) (i64.const -1)))))\n"
+  "  (func (export \"spin_table\")\n"
+  "    (loop $l\n"
+  "      (block $b (global.set $n (i32.add (global.get $n) (i32.const 1)))\n"
+  "        (br_table $b $l (i32.and (global.get $n) (i32.const 1))))\n"
+  "      (br $l)))\n"
+  "  (func $inner (local $i i32)\n"
+  "    (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1)))\n"
+  "      (br_if $l (i32.lt_u (local.get $i) (i32.const 3)))))\n"
+  /* A loop falling into another loop, calling a looping function. */
+  "  (func (export \"nested\")\n"
+  "    (loop $outer\n"
+  "      (global.set $n (i32.add (global.get $n) (i32.const 1)))\n"
+  "      (call $inner)\n"
+  "      (loop $again (br $outer))))\n"
+  "  (func $down (param i32) (result i32)\n"
+  "    (global.set $n (i32.add (global.get $n) (i32.const 1)))\n"
+  "    (if (result i32) (local.get 0) (then (call $down (i32.sub (local.get 0) (i32.const 1))))\n"
+  "      (else (i32.const 0))))\n"
+  "  (func (export \"recurse\") (drop (call $down (i32.const 100000))))\n"
+  "  (type $v (func))\n"
+  "  (table funcref (elem $inc))\n"
+  "  (func (export \"spin_indirect\") (loop $l (call_indirect (type $v) (i32.const 0)) (br $l)))\n"
+  ")\n";
+
+/* What the export's counter reads after it ran out of `budget`. */
+static uint32_t count_after(wasm_exec_env_t env, wasm_module_inst_t inst, const char *name, int budget)
+{
+  char why[128];
+  wasm_runtime_set_instruction_count_limit(env, -1);
+  g_assert_true(em_call(env, inst, "reset", 0, NULL, NULL, 0));
+  wasm_runtime_set_instruction_count_limit(env, budget);
+  if (em_call(env, inst, name, 0, NULL, why, sizeof why))
+    g_error("%s returned with %d units", name, budget);
+  g_assert_cmpstr(why, ==, "Exception: fuel exhausted");
+  wasm_runtime_set_instruction_count_limit(env, -1);
+  uint32_t cells[1] = {0};
+  g_assert_true(em_call(env, inst, "count", 0, cells, NULL, 0));
+  return cells[0];
+}
+
+static void test_fuel_unit(void)
+{
+  static const char *const exports[] = {"spin", "spin_inline", "spin_if", "spin_if_i64", "spin_table",
+                                        "nested", "recurse", "spin_indirect"};
+  static const int budgets[] = {0, 1, 2, 3, 4, 5, 7, 10, 999, 1000, 1001, 12345};
+  em_runtime_up();
+  wasm_module_t m = em_load_text(fuel_wat);
+  int modes = 0;
+  uint32_t first[G_N_ELEMENTS(exports)][G_N_ELEMENTS(budgets)];
+  FOR_EACH_BUILT_MODE(mode)
+  {
+    wasm_exec_env_t env;
+    wasm_module_inst_t inst = em_instantiate(m, mode->mode, &env);
+    for (size_t e = 0; e < G_N_ELEMENTS(exports); e++) {
+      for (size_t b = 0; b < G_N_ELEMENTS(budgets); b++) {
+        int budget = budgets[b];
+        uint32_t n = count_after(env, inst, exports[e], budget);
+        /* Units: the export's entry, then each arrival at a loop start
+         * and each function entry, in the order the code meets them. */
+        uint32_t want = 0;
+        if (strcmp(exports[e], "spin_inline") == 0 || strcmp(exports[e], "spin_if") == 0 ||
+            strcmp(exports[e], "spin_if_i64") == 0 || strcmp(exports[e], "spin_table") == 0)
+          want = budget > 1 ? (uint32_t)budget - 1 : 0; /* entry; loop, ++ */
+        else if (strcmp(exports[e], "spin") == 0 || strcmp(exports[e], "spin_indirect") == 0)
+          want = budget > 1 ? (uint32_t)(budget - 1) / 2 : 0; /* entry; loop, $inc's entry, ++ */
+        else if (strcmp(exports[e], "nested") == 0)
+          /* entry; outer ++, $inner, its loop three times, $again */
+          want = budget > 1 ? (uint32_t)(budget - 1 + 5) / 6 : 0;
+        else if (strcmp(exports[e], "recurse") == 0)
+          want = budget > 1 ? (uint32_t)budget - 1 : 0; /* entry; $down's entry, ++ */
+        if (n != want)
+          g_error("%s: %s with %d units counted %u, want %u", mode->name, exports[e], budget, n, want);
+        if (modes == 0)
+          first[e][b] = n;
+        g_assert_cmpuint(n, ==, first[e][b]);
+      }
+    }
+    em_done(inst, env);
+    modes++;
+  }
+  g_assert_cmpint(modes, >, 0);
+  wasm_runtime_unload(m);
+  wasm_runtime_destroy();
+}
+
+int main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/limits/fuel/unit", test_fuel_unit);
+  return g_test_run();
+}
