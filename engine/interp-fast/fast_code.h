@@ -101,14 +101,14 @@ typedef union Cell {
  * 2^32) + k]", NAME_LOAD_ADD_IMM the same with y an immediate.  copysign
  * works on the bits. */
 #define FAST_FLOAT_ARITH(X)                                                    \
-  X(F32_ADD, float, f32, SET_F32, a + b)                                       \
-  X(F32_SUB, float, f32, SET_F32, a - b)                                       \
-  X(F32_MUL, float, f32, SET_F32, a * b)                                       \
-  X(F32_DIV, float, f32, SET_F32, a / b)                                       \
-  X(F64_ADD, double, f64, SET_F64, a + b)                                      \
-  X(F64_SUB, double, f64, SET_F64, a - b)                                      \
-  X(F64_MUL, double, f64, SET_F64, a * b)                                      \
-  X(F64_DIV, double, f64, SET_F64, a / b)
+  X(F32_ADD, float, f32, SET_F32, f32_add(a, b))                               \
+  X(F32_SUB, float, f32, SET_F32, f32_sub(a, b))                               \
+  X(F32_MUL, float, f32, SET_F32, f32_mul(a, b))                               \
+  X(F32_DIV, float, f32, SET_F32, f32_div(a, b))                               \
+  X(F64_ADD, double, f64, SET_F64, f64_add(a, b))                              \
+  X(F64_SUB, double, f64, SET_F64, f64_sub(a, b))                              \
+  X(F64_MUL, double, f64, SET_F64, f64_mul(a, b))                              \
+  X(F64_DIV, double, f64, SET_F64, f64_div(a, b))
 
 #define FAST_FLOAT_OTHER(X)                                                    \
   X(F32_MIN, float, f32, SET_F32, f32_min(a, b))                               \
