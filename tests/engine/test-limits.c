@@ -114,9 +114,78 @@ static void test_fuel_unit(void)
   wasm_runtime_destroy();
 }
 
+/* --- time and fuel limits on start functions and calls (API) --- */
+
+static const char spin_start_wat[] =
+  "(module (func $s (loop (br 0))) (start $s))";
+
+static const char spin_wat[] =
+  "(module (global $n (mut i32) (i32.const 0))\n"
+  "  (func $s (global.set $n (i32.const 5))) (start $s)\n"
+  "  (func (export \"spin\") (loop (br 0)))\n"
+  "  (func (export \"n\") (result i32) (global.get $n)))";
+
+static void test_time_and_fuel(void)
+{
+  em_runtime_up();
+  wasm_module_t looping = em_load_text(spin_start_wat);
+  wasm_module_t m = em_load_text(spin_wat);
+  int modes = 0;
+  FOR_EACH_BUILT_MODE(mode)
+  {
+    g_assert_true(wasm_runtime_set_default_running_mode(mode->mode));
+    char err[128] = "";
+    InstantiationArgs args;
+    memset(&args, 0, sizeof args);
+    /* A start function looping for ever is stopped by either limit. */
+    args.start_time_limit_ms = 20;
+    g_assert_null(wasm_runtime_instantiate_ex(looping, &args, err, sizeof err));
+    g_assert_cmpstr(err, ==, "time limit exceeded");
+    args.start_time_limit_ms = 0;
+    args.start_fuel = 5000;
+    g_assert_null(wasm_runtime_instantiate_ex(looping, &args, err, sizeof err));
+    g_assert_cmpstr(err, ==, "fuel exhausted");
+
+    /* A start function within its limits runs; a call looping for ever is
+     * stopped, and the instance answers the next calls. */
+    args.start_time_limit_ms = 600000;
+    wasm_module_inst_t inst = wasm_runtime_instantiate_ex(m, &args, err, sizeof err);
+    g_assert_nonnull(inst);
+    g_assert_true(wasm_runtime_set_running_mode(inst, mode->mode));
+    wasm_exec_env_t env = wasm_runtime_create_exec_env(inst, 0);
+    char why[128];
+    uint32_t cells[1];
+    wasm_runtime_set_time_limit(env, 20);
+    for (int i = 0; i < 3; i++) {
+      g_assert_false(em_call(env, inst, "spin", 0, NULL, why, sizeof why));
+      g_assert_cmpstr(why, ==, "Exception: time limit exceeded");
+      g_assert_true(em_call(env, inst, "n", 0, cells, NULL, 0));
+      g_assert_cmpuint(cells[0], ==, 5);
+    }
+    /* wasm_runtime_terminate still says what it is under a time limit. */
+    wasm_runtime_set_time_limit(env, 600000);
+    wasm_runtime_terminate(inst);
+    g_assert_false(em_call(env, inst, "spin", 0, NULL, why, sizeof why));
+    g_assert_cmpstr(why, ==, "Exception: terminated by user");
+    /* Many short calls under a limit: none is stopped by an old request. */
+    for (int i = 0; i < 200; i++) {
+      g_assert_true(em_call(env, inst, "n", 0, cells, NULL, 0));
+      g_assert_cmpuint(cells[0], ==, 5);
+    }
+    wasm_runtime_set_time_limit(env, 0);
+    em_done(inst, env);
+    modes++;
+  }
+  g_assert_cmpint(modes, >, 0);
+  wasm_runtime_unload(looping);
+  wasm_runtime_unload(m);
+  wasm_runtime_destroy();
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/limits/fuel/unit", test_fuel_unit);
+  g_test_add_func("/limits/time-and-fuel", test_time_and_fuel);
   return g_test_run();
 }
