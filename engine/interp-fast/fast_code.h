@@ -325,21 +325,30 @@ typedef struct FastFunc {
   uint32_t frame_bytes;  /* locals + header + operand stack */
   uint32_t local_slots;
   uint32_t num_params;
+  size_t num_cells;      /* counted in the module's side budget */
 } FastFunc;
+
+#define FAST_OWN_BYTES_PER_CODE_BYTE (SIDE_BYTES_PER_CODE_BYTE / 2)
 
 /* The module's table, hung off Module.fast_interp_code. */
 typedef struct FastModule {
   TierCache base;
+  /* Contract with module_side_budget: each function may take
+   * FAST_OWN_BYTES_PER_CODE_BYTE per byte of its body; beyond that it draws
+   * on the pool (the rest of the budget), shared by the module's functions. */
+  size_t pool;
+  _Atomic size_t pool_used;
   uint32_t num_defs;
   FastFunc *funcs[]; /* one per defined function, published with a CAS */
 } FastModule;
 
 /* Translates definition `def_index` of m.  `handlers` maps operations to
  * their handler addresses (NULL in the switch build).  NULL when out of
- * memory or when the code would be unreasonably large for the body (only
- * hostile code is), with *why saying which. */
+ * memory or when the code would take more than `max_cells` (what is left
+ * of the module's side budget: only hostile code gets there), with *why
+ * saying which. */
 FastFunc *fast_translate(const Module *m, uint32_t def_index, const void *const *handlers,
-                         const char **why);
+                         size_t max_cells, const char **why);
 void fast_func_free(FastFunc *f);
 
 #endif
