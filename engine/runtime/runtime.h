@@ -243,6 +243,9 @@ void module_ref_release(struct ModuleRef *ref);
 /* Polled by every tier at loop back-edges and function entries: traps when
  * the instance is interrupted or the fuel runs out. */
 void runtime_check_interrupt(ExecEnv *env);
+/* The interrupt flag alone, without charging fuel or trapping: for host
+ * code that blocks (WASI's waits) and must give up when it is set. */
+bool runtime_interrupt_requested(const ExecEnv *env);
 
 /* Table operations shared by the tiers; each traps with the spec's kind. */
 void runtime_table_init(ExecEnv *env, Instance *inst, uint32_t table, uint32_t elem,
