@@ -388,8 +388,10 @@ wasmplug_engine_load_module (WasmplugEngine *self,
  *
  * Reads @file and loads it as [method@Engine.load_module] does.
  *
- * Returns: (transfer full): the module, or %NULL with an error
- *   (%WASMPLUG_ERROR_LOAD when the file cannot be read)
+ * Returns: (transfer full): the module, or %NULL with an error: a
+ *   %G_IO_ERROR when the file cannot be read (%G_IO_ERROR_NOT_FOUND for a
+ *   missing file, as g_file_load_contents() gives it), else the errors of
+ *   [method@Engine.load_module]
  */
 WasmplugModule *
 wasmplug_engine_load_module_from_file (WasmplugEngine *self,
@@ -398,22 +400,17 @@ wasmplug_engine_load_module_from_file (WasmplugEngine *self,
                                        GError        **error)
 {
   g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (WASMPLUG_IS_ENGINE (self), NULL);
   g_return_val_if_fail (G_IS_FILE (file), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  bytes = g_file_load_bytes (file, cancellable, NULL, &local_error);
+  /* A file that cannot be read keeps GIO's error (G_IO_ERROR_NOT_FOUND,
+   * ..._PERMISSION_DENIED, ...), as g_file_load_contents() gives it:
+   * that is what GIO users test for. */
+  bytes = g_file_load_bytes (file, cancellable, NULL, error);
   if (bytes == NULL)
-    {
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      else
-        g_set_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_LOAD,
-                     _("Could not read the module: %s"), local_error->message);
-      return NULL;
-    }
+    return NULL;
   return wasmplug_engine_load_module (self, bytes, error);
 }
 

@@ -57,6 +57,8 @@ typedef struct Memory {
   uint64_t size;       /* accessible bytes: pages * WASM_PAGE_SIZE */
   uint32_t pages;
   uint32_t max_pages;  /* from the type, or WASM_MAX_PAGES */
+  uint64_t refused_grows; /* memory.grow requests refused at max_pages: an
+                             embedder's cap tells a limit from a trap by it */
   bool has_max;
   size_t reserved;     /* address space reserved from base (guard included) */
   bool guarded;        /* the 8 GiB reservation is in place: a tier may skip
