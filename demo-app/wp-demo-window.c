@@ -321,14 +321,16 @@ update_limits_row (WpDemoWindow *self)
   g_autoptr(GString) s = g_string_new (NULL);
   WasmplugSandbox *sandbox;
   guint64 fuel;
-  guint pages;
+  guint pages, timeout_ms;
 
   if (self->plugin == NULL)
     {
       adw_action_row_set_subtitle (self->limits_row, "");
       return;
     }
-  g_string_append_printf (s, _("Time limit: %u ms"), wasmplug_plugin_get_timeout_ms (self->plugin));
+  timeout_ms = wasmplug_plugin_get_timeout_ms (self->plugin);
+  g_string_append_printf (s, ngettext ("Time limit: %u ms", "Time limit: %u ms", timeout_ms),
+                          timeout_ms);
   g_string_append (s, " · ");
   fuel = wasmplug_plugin_get_fuel (self->plugin);
   if (fuel == 0)

@@ -357,7 +357,9 @@ wasmplug_engine_load_module (WasmplugEngine *self,
   if (size > G_MAXUINT32)
     {
       g_set_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_LOAD,
-                   _("The module is too large (%zu bytes)"), size);
+                   g_dngettext (GETTEXT_PACKAGE, "The module is too large (%zu byte)",
+                                "The module is too large (%zu bytes)", size),
+                   size);
       return NULL;
     }
   /* wasm_runtime_load copies the bytes and does not write to them; its

@@ -915,14 +915,20 @@ call_end (WasmplugPlugin *self,
 
       if (terminated && self->stop_reason == STOP_TIMEOUT)
         g_set_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_LIMIT,
-                     _("The call of “%s” was stopped at its time limit of %u ms"),
+                     g_dngettext (GETTEXT_PACKAGE,
+                                  "The call of “%s” was stopped at its time limit of %u ms",
+                                  "The call of “%s” was stopped at its time limit of %u ms",
+                                  self->timeout_ms),
                      name, self->timeout_ms);
       else if (terminated && self->stop_reason == STOP_CANCEL)
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
                      _("The call of “%s” was cancelled"), name);
       else if (g_str_equal (text, "fuel exhausted"))
         g_set_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_LIMIT,
-                     _("The call of “%s” used up its fuel (%" PRIu64 " units)"),
+                     g_dngettext (GETTEXT_PACKAGE,
+                                  "The call of “%s” used up its fuel (%" PRIu64 " unit)",
+                                  "The call of “%s” used up its fuel (%" PRIu64 " units)",
+                                  (gulong) MIN (self->fuel, G_MAXULONG)),
                      name, self->fuel);
       else if (g_str_equal (text, "call stack exhausted"))
         g_set_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_LIMIT,
@@ -939,8 +945,12 @@ call_end (WasmplugPlugin *self,
          * whatever trap the code then ran into; every other trap is TRAP,
          * even with the memory at its cap. */
         g_set_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_LIMIT,
-                     _("The call of “%s” failed after the plugin’s memory reached its limit "
-                       "of %u pages: %s"),
+                     g_dngettext (GETTEXT_PACKAGE,
+                                  "The call of “%s” failed after the plugin’s memory reached "
+                                  "its limit of %u page: %s",
+                                  "The call of “%s” failed after the plugin’s memory reached "
+                                  "its limit of %u pages: %s",
+                                  max_pages),
                      name, max_pages, text);
       else
         g_set_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_TRAP, "%s", text);
@@ -1023,7 +1033,12 @@ call_run (WasmplugPlugin *self,
       || g_variant_n_children (args) != n_params)
     {
       g_set_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_INVALID_ARGUMENT,
-                   _("The function “%s” takes a tuple of %u arguments, not a value of type %s"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The function “%s” takes a tuple of %u argument, "
+                                "not a value of type %s",
+                                "The function “%s” takes a tuple of %u arguments, "
+                                "not a value of type %s",
+                                n_params),
                    name, n_params, g_variant_get_type_string (args));
       return NULL;
     }
@@ -1355,8 +1370,12 @@ check_range (guint64  address,
   if (address > size || length > size - address)
     {
       g_set_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_INVALID_ARGUMENT,
-                   _("The range of %" PRIu64 " bytes at address %" PRIu64
-                     " lies outside the plugin’s memory (%" PRIu64 " bytes)"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The range of %" PRIu64 " byte at address %" PRIu64
+                                " lies outside the plugin’s memory (%" PRIu64 " bytes)",
+                                "The range of %" PRIu64 " bytes at address %" PRIu64
+                                " lies outside the plugin’s memory (%" PRIu64 " bytes)",
+                                (gulong) MIN (length, G_MAXULONG)),
                    length, address, size);
       return FALSE;
     }

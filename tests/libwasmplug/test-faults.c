@@ -1,6 +1,8 @@
 /* The plugin-host faults outside clients found (issue 15), one test each,
  * run in every mode the engine supports: a mode added to the build is
  * covered without touching this file. */
+#include <libintl.h>
+#include <locale.h>
 #include <string.h>
 
 #include "test-common.h"
@@ -405,6 +407,50 @@ test_faults_busy (void)
     }
 }
 
+/* 9. Counts in messages take the plural form they need, in English and
+ * in the German translation (the build tree's catalogue). */
+static void
+test_faults_plural_messages (void)
+{
+  g_autoptr(WasmplugEngine) engine = wasmplug_engine_new ();
+  const char *localedir = g_getenv ("WP_TEST_LOCALEDIR");
+  g_autofree char *language = g_strdup (g_getenv ("LANGUAGE"));
+
+  for (guint i_mode = 0; i_mode < n_modes; i_mode++)
+    {
+      g_autoptr(WasmplugPlugin) plugin = faults_plugin (engine, modes[i_mode], 1);
+
+      assert_call_fails (plugin, "bomb", NULL, WASMPLUG_ERROR, WASMPLUG_ERROR_LIMIT,
+                         "its limit of 1 page: unreachable");
+      g_signal_connect (plugin, "host-call::env.mark", G_CALLBACK (on_mark), NULL);
+      wasmplug_plugin_set_timeout_ms (plugin, 1);
+      assert_call_fails (plugin, "sleep", g_variant_new ("(x)", ONE_HOUR_NS), WASMPLUG_ERROR,
+                         WASMPLUG_ERROR_LIMIT, "time limit of 1 ms");
+    }
+
+  /* German: the engine bound the installed catalogue; the test takes the
+   * build tree's. */
+  g_assert_nonnull (localedir);
+  g_assert_nonnull (bindtextdomain ("wasmplug-1", localedir));
+  g_setenv ("LANGUAGE", "de", TRUE);
+  g_assert_nonnull (setlocale (LC_ALL, "C.UTF-8"));
+  for (guint i_mode = 0; i_mode < n_modes; i_mode++)
+    {
+      g_autoptr(WasmplugPlugin) plugin = faults_plugin (engine, modes[i_mode], 1);
+      g_autoptr(WasmplugPlugin) two = faults_plugin (engine, modes[i_mode], 2);
+
+      assert_call_fails (plugin, "bomb", NULL, WASMPLUG_ERROR, WASMPLUG_ERROR_LIMIT,
+                         "seine Grenze von 1 Seite erreicht hatte");
+      assert_call_fails (two, "bomb", NULL, WASMPLUG_ERROR, WASMPLUG_ERROR_LIMIT,
+                         "seine Grenze von 2 Seiten erreicht hatte");
+    }
+  if (language != NULL)
+    g_setenv ("LANGUAGE", language, TRUE);
+  else
+    g_unsetenv ("LANGUAGE");
+  setlocale (LC_ALL, "");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -420,5 +466,6 @@ main (int    argc,
   g_test_add_func ("/faults/missing-file", test_faults_missing_file);
   g_test_add_func ("/faults/async-mode", test_faults_async_mode);
   g_test_add_func ("/faults/busy", test_faults_busy);
+  g_test_add_func ("/faults/plural-messages", test_faults_plural_messages);
   return g_test_run ();
 }
