@@ -302,6 +302,33 @@ wasmplug_engine_supports_mode (WasmplugEngine *self,
 }
 
 /**
+ * wasmplug_engine_get_supported_mode_nicks:
+ * @self: an engine
+ *
+ * The modes this build supports, as their nicks (see [enum@Mode]):
+ * "auto" first, then the others in the order of the enum, e.g.
+ * `["auto", "classic-interp", "fast-interp"]`.  Every binding reads a
+ * string array, where gjs 1.74 misreads the C array of enums
+ * [method@Engine.get_supported_modes] returns; the nicks are also what a
+ * GSettings key or a manifest holds.
+ *
+ * Returns: (transfer full) (array zero-terminated=1): the nicks
+ */
+char **
+wasmplug_engine_get_supported_mode_nicks (WasmplugEngine *self)
+{
+  GPtrArray *nicks = g_ptr_array_new ();
+
+  g_return_val_if_fail (WASMPLUG_IS_ENGINE (self), NULL);
+
+  for (WasmplugMode mode = WASMPLUG_MODE_AUTO; mode <= WASMPLUG_MODE_AOT; mode++)
+    if (wasmplug_engine_supports_mode (self, mode))
+      g_ptr_array_add (nicks, g_strdup (wasmplug_mode_to_nick (mode)));
+  g_ptr_array_add (nicks, NULL);
+  return (char **) g_ptr_array_free (nicks, FALSE);
+}
+
+/**
  * wasmplug_engine_get_supported_modes:
  * @self: an engine
  * @n_modes: (out) (optional): the number of modes returned

@@ -32,6 +32,7 @@ gboolean wasmplug_engine_supports_mode (WasmplugEngine *self,
                                         WasmplugMode    mode);
 WasmplugMode *wasmplug_engine_get_supported_modes (WasmplugEngine *self,
                                                    gsize          *n_modes);
+char **wasmplug_engine_get_supported_mode_nicks (WasmplugEngine *self);
 
 WasmplugModule *wasmplug_engine_load_module (WasmplugEngine *self,
                                              GBytes         *bytes,

@@ -1450,16 +1450,47 @@ wasmplug_plugin_write_memory (WasmplugPlugin *self,
                               GBytes         *bytes,
                               GError        **error)
 {
-  guint8 *base;
-  guint64 size;
+  gconstpointer data;
   gsize length;
-  const guint8 *data;
 
   g_return_val_if_fail (WASMPLUG_IS_PLUGIN (self), FALSE);
   g_return_val_if_fail (bytes != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   data = g_bytes_get_data (bytes, &length);
+  return wasmplug_plugin_write_memory_data (self, address, data, length, error);
+}
+
+/**
+ * wasmplug_plugin_write_memory_data:
+ * @self: a plugin
+ * @address: a guest address in the plugin's memory
+ * @data: (array length=length) (element-type guint8) (nullable): the bytes
+ *   to write
+ * @length: the number of bytes
+ * @error: return location for a #GError
+ *
+ * Copies bytes into the plugin's memory, as [method@Plugin.write_memory]
+ * does, from a plain buffer: what PyGObject passes for a `bytes` object
+ * and GJS for a `Uint8Array`.
+ *
+ * Returns: %TRUE on success; %FALSE with %WASMPLUG_ERROR_INVALID_ARGUMENT
+ *   when the range is out of bounds (nothing is written)
+ */
+gboolean
+wasmplug_plugin_write_memory_data (WasmplugPlugin *self,
+                                   guint64         address,
+                                   const guint8   *data,
+                                   gsize           length,
+                                   GError        **error)
+{
+  guint8 *base;
+  guint64 size;
+
+  g_return_val_if_fail (WASMPLUG_IS_PLUGIN (self), FALSE);
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
   if (!get_memory (self, &base, &size, error) || !check_range (address, length, size, error))
     return FALSE;
   if (length > 0)
