@@ -64,4 +64,15 @@ WasmplugPlugin *wasmplug_engine_load_plugin (WasmplugEngine     *self,
                                              GCancellable       *cancellable,
                                              GError            **error);
 
+const char * const *wasmplug_engine_get_loaded_plugins (WasmplugEngine *self);
+void wasmplug_engine_set_loaded_plugins (WasmplugEngine     *self,
+                                         const char * const *ids);
+WasmplugPlugin *wasmplug_engine_get_loaded_plugin (WasmplugEngine *self,
+                                                   const char     *id);
+WasmplugPlugin *wasmplug_engine_enable_plugin (WasmplugEngine     *self,
+                                               WasmplugPluginInfo *info,
+                                               GError            **error);
+void wasmplug_engine_disable_plugin (WasmplugEngine *self,
+                                     const char     *id);
+
 G_END_DECLS

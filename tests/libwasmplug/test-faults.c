@@ -451,6 +451,132 @@ test_faults_plural_messages (void)
   setlocale (LC_ALL, "");
 }
 
+/* 11. What libpeas users expect: the engine is a GListModel of the plugins
+ * found, loaded-plugins loads and unloads by id (what a GSettings key
+ * bound to it holds), load-plugin and unload-plugin tell. */
+typedef struct
+{
+  GPtrArray *events; /* "load ID" / "unload ID" */
+  guint notified;
+} LoadedState;
+
+static GVariant *
+on_greeter_log (WasmplugPlugin *plugin,
+                const char     *name,
+                GVariant       *args,
+                gpointer        data)
+{
+  return g_variant_new ("()");
+}
+
+static void
+on_load_plugin (WasmplugEngine     *engine,
+                WasmplugPluginInfo *info,
+                WasmplugPlugin     *plugin,
+                gpointer            data)
+{
+  LoadedState *state = data;
+
+  g_assert_true (wasmplug_engine_get_loaded_plugin (engine, wasmplug_plugin_info_get_id (info)) == plugin);
+  g_ptr_array_add (state->events, g_strconcat ("load ", wasmplug_plugin_info_get_id (info), NULL));
+  g_signal_connect (plugin, "host-call::env.log", G_CALLBACK (on_greeter_log), NULL);
+}
+
+static void
+on_unload_plugin (WasmplugEngine     *engine,
+                  WasmplugPluginInfo *info,
+                  WasmplugPlugin     *plugin,
+                  gpointer            data)
+{
+  LoadedState *state = data;
+
+  g_assert_true (WASMPLUG_IS_PLUGIN (plugin));
+  g_ptr_array_add (state->events, g_strconcat ("unload ", wasmplug_plugin_info_get_id (info), NULL));
+}
+
+static void
+on_items_changed (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  gpointer    data)
+{
+  *(guint *) data += added;
+}
+
+static void
+assert_strv (const char * const *strv,
+             const char         *joined)
+{
+  g_autofree char *text = g_strjoinv (",", (char **) strv);
+
+  g_assert_cmpstr (text, ==, joined);
+}
+
+static void
+test_faults_loaded_plugins (void)
+{
+  g_autoptr(WasmplugEngine) engine = wasmplug_engine_new ();
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_free);
+  LoadedState state = { events, 0 };
+  const char *set1[] = { "greeter", "no-such-plugin", NULL };
+  const char *set2[] = { "hostile", "greeter", NULL };
+  g_auto(GStrv) got = NULL;
+  guint added = 0;
+
+  g_assert_true (G_IS_LIST_MODEL (engine));
+  g_signal_connect (engine, "items-changed", G_CALLBACK (on_items_changed), &added);
+  wasmplug_engine_add_search_path (engine, g_getenv ("WP_TEST_PLUGINS_DIR"));
+  g_assert_cmpuint (added, >=, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (engine)), ==, added);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (engine)), ==,
+                    g_list_model_get_n_items (wasmplug_engine_get_plugins (engine)));
+  g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (engine)) == WASMPLUG_TYPE_PLUGIN_INFO);
+
+  g_signal_connect (engine, "load-plugin", G_CALLBACK (on_load_plugin), &state);
+  g_signal_connect (engine, "unload-plugin", G_CALLBACK (on_unload_plugin), &state);
+  g_signal_connect (engine, "notify::loaded-plugins", G_CALLBACK (count_notify), &state.notified);
+
+  g_object_set (engine, "loaded-plugins", set1, NULL);
+  g_object_get (engine, "loaded-plugins", &got, NULL);
+  assert_strv ((const char * const *) got, "greeter");
+  g_assert_cmpuint (state.notified, ==, 1);
+  for (guint i = 0; i < n_modes; i++)
+    {
+      WasmplugPlugin *greeter = wasmplug_engine_get_loaded_plugin (engine, "greeter");
+
+      g_assert_true (wasmplug_plugin_set_mode (greeter, modes[i], NULL));
+      g_assert_cmpint (call_i32 (greeter, "greet", g_variant_new ("(i)", 21)), ==, 42);
+    }
+
+  /* The same set again: nothing happens. */
+  g_object_set (engine, "loaded-plugins", set1, NULL);
+  g_assert_cmpuint (state.notified, ==, 1);
+  wasmplug_engine_set_loaded_plugins (engine, set2);
+  assert_strv (wasmplug_engine_get_loaded_plugins (engine), "greeter,hostile");
+  g_assert_cmpuint (state.notified, ==, 2);
+  wasmplug_engine_disable_plugin (engine, "greeter");
+  assert_strv (wasmplug_engine_get_loaded_plugins (engine), "hostile");
+  g_assert_null (wasmplug_engine_get_loaded_plugin (engine, "greeter"));
+  g_assert_cmpuint (state.notified, ==, 3);
+  g_assert_nonnull (wasmplug_engine_enable_plugin (engine, wasmplug_engine_find_plugin (engine, "greeter"),
+                                                   NULL));
+  assert_strv (wasmplug_engine_get_loaded_plugins (engine), "hostile,greeter");
+  g_assert_cmpuint (state.notified, ==, 4);
+  wasmplug_engine_set_loaded_plugins (engine, NULL);
+  assert_strv (wasmplug_engine_get_loaded_plugins (engine), "");
+  g_assert_cmpuint (state.notified, ==, 5);
+
+  {
+    g_autofree char *log = NULL;
+
+    g_ptr_array_add (events, NULL);
+    log = g_strjoinv (",", (char **) events->pdata);
+    g_assert_cmpstr (log, ==, "load greeter,load hostile,unload greeter,load greeter,"
+                              "unload hostile,unload greeter");
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -467,5 +593,6 @@ main (int    argc,
   g_test_add_func ("/faults/async-mode", test_faults_async_mode);
   g_test_add_func ("/faults/busy", test_faults_busy);
   g_test_add_func ("/faults/plural-messages", test_faults_plural_messages);
+  g_test_add_func ("/faults/loaded-plugins", test_faults_loaded_plugins);
   return g_test_run ();
 }
