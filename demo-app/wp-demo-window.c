@@ -33,8 +33,8 @@ struct _WpDemoWindow
 
   WasmplugEngine *engine;
   GListModel *plugins;          /* of WasmplugPluginInfo */
-  GHashTable *loaded;           /* id -> WasmplugPlugin */
-  GHashTable *load_errors;      /* id -> message */
+  GHashTable *load_errors;      /* id -> message (plugins are loaded by the engine:
+                                   its loaded-plugins is the enabled set) */
   WasmplugPluginInfo *info;     /* the selected plugin */
   WasmplugPlugin *plugin;       /* its instance, NULL when loading failed */
   GPtrArray *functions;         /* WasmplugExport: the function exports */
@@ -226,32 +226,18 @@ on_other_host_call (WasmplugPlugin *plugin,
 /* ------------------------------------------------------------------ */
 /* Loading */
 
-static WasmplugPlugin *
-get_plugin (WpDemoWindow       *self,
-            WasmplugPluginInfo *info,
-            GError            **error)
+/* The engine's load-plugin: every plugin enabled (chosen here, or named by
+ * the enabled-plugins setting bound to loaded-plugins) gets the demo's
+ * limits and handlers before its first call. */
+static void
+on_load_plugin (WasmplugEngine     *engine,
+                WasmplugPluginInfo *info,
+                WasmplugPlugin     *plugin,
+                WpDemoWindow       *self)
 {
   const char *id = wasmplug_plugin_info_get_id (info);
-  WasmplugPlugin *plugin = g_hash_table_lookup (self->loaded, id);
-  const char *failure = g_hash_table_lookup (self->load_errors, id);
-  WasmplugMode preferred;
+  WasmplugMode preferred = wasmplug_plugin_info_get_preferred_mode (info);
 
-  if (plugin != NULL)
-    return plugin;
-  if (failure != NULL)
-    {
-      g_set_error_literal (error, WASMPLUG_ERROR, WASMPLUG_ERROR_LOAD, failure);
-      return NULL;
-    }
-
-  plugin = wasmplug_engine_load_plugin (self->engine, info, NULL, NULL, error);
-  if (plugin == NULL)
-    {
-      g_hash_table_insert (self->load_errors, g_strdup (id), g_strdup ((*error)->message));
-      return NULL;
-    }
-
-  preferred = wasmplug_plugin_info_get_preferred_mode (info);
   if (!wasmplug_engine_supports_mode (self->engine, preferred))
     {
       g_autofree char *text = g_strdup_printf (_("prefers the mode %s, which this build does not have; "
@@ -266,7 +252,28 @@ get_plugin (WpDemoWindow       *self,
   g_object_set_data_full (G_OBJECT (plugin), "wp-demo-id", g_strdup (id), g_free);
   g_signal_connect_object (plugin, "host-call::env.log", G_CALLBACK (on_env_log), self, 0);
   g_signal_connect_object (plugin, "host-call", G_CALLBACK (on_other_host_call), self, 0);
-  g_hash_table_insert (self->loaded, g_strdup (id), plugin);
+}
+
+static WasmplugPlugin *
+get_plugin (WpDemoWindow       *self,
+            WasmplugPluginInfo *info,
+            GError            **error)
+{
+  const char *id = wasmplug_plugin_info_get_id (info);
+  WasmplugPlugin *plugin = wasmplug_engine_get_loaded_plugin (self->engine, id);
+  const char *failure = g_hash_table_lookup (self->load_errors, id);
+
+  if (plugin != NULL)
+    return plugin;
+  if (failure != NULL)
+    {
+      g_set_error_literal (error, WASMPLUG_ERROR, WASMPLUG_ERROR_LOAD, failure);
+      return NULL;
+    }
+
+  plugin = wasmplug_engine_enable_plugin (self->engine, info, error);
+  if (plugin == NULL)
+    g_hash_table_insert (self->load_errors, g_strdup (id), g_strdup ((*error)->message));
   return plugin;
 }
 
@@ -412,7 +419,7 @@ select_info (WpDemoWindow       *self,
   g_set_object (&self->info, info);
   if (info == NULL)
     {
-      self->plugin = NULL;
+      g_clear_object (&self->plugin);
       gtk_stack_set_visible_child_name (self->stack, "empty");
       return;
     }
@@ -434,7 +441,9 @@ select_info (WpDemoWindow       *self,
   grants = wp_demo_grants_text (info);
   adw_action_row_set_subtitle (self->grants_row, grants);
 
-  self->plugin = get_plugin (self, info, &error);
+  /* A reference of our own: the enabled set may change under us (the
+   * setting bound to loaded-plugins). */
+  g_set_object (&self->plugin, get_plugin (self, info, &error));
 
   self->updating = TRUE;
   g_clear_pointer (&self->functions, g_ptr_array_unref);
@@ -1073,6 +1082,11 @@ wp_demo_window_constructed (GObject *object)
 
   self->plugins = g_object_ref (wasmplug_engine_get_plugins (self->engine));
   g_signal_connect (sidebar, "row-selected", G_CALLBACK (on_row_selected), self);
+  /* Plugins enabled before the window (the setting) get the same set-up. */
+  g_signal_connect (self->engine, "load-plugin", G_CALLBACK (on_load_plugin), self);
+  for (const char * const *id = wasmplug_engine_get_loaded_plugins (self->engine); *id != NULL; id++)
+    on_load_plugin (self->engine, wasmplug_engine_find_plugin (self->engine, *id),
+                    wasmplug_engine_get_loaded_plugin (self->engine, *id), self);
   gtk_list_box_bind_model (GTK_LIST_BOX (sidebar), self->plugins, create_plugin_row, self, NULL);
   g_signal_connect_object (self->plugins, "items-changed", G_CALLBACK (on_plugins_changed), self, 0);
   on_plugins_changed (self->plugins, 0, 0, 0, self);
@@ -1095,13 +1109,14 @@ wp_demo_window_dispose (GObject *object)
   self->disposed = TRUE;
   if (self->call != NULL)
     g_cancellable_cancel (self->call->cancellable);
-  g_clear_pointer (&self->loaded, g_hash_table_unref);
+  if (self->engine != NULL)
+    g_signal_handlers_disconnect_by_data (self->engine, self);
   g_clear_pointer (&self->load_errors, g_hash_table_unref);
   g_clear_pointer (&self->functions, g_ptr_array_unref);
   g_clear_object (&self->function_names);
   g_clear_object (&self->mode_nicks);
   g_clear_object (&self->info);
-  self->plugin = NULL;
+  g_clear_object (&self->plugin);
   g_clear_object (&self->plugins);
   g_clear_object (&self->engine);
 
@@ -1183,7 +1198,6 @@ wp_demo_window_class_init (WpDemoWindowClass *klass)
 static void
 wp_demo_window_init (WpDemoWindow *self)
 {
-  self->loaded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->load_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 

@@ -1048,6 +1048,7 @@ enable_plugin (WasmplugEngine     *self,
   plugin = wasmplug_engine_load_plugin (self, info, NULL, NULL, error);
   if (plugin == NULL)
     return NULL;
+  g_debug ("loaded the plugin “%s”", id);
   g_hash_table_insert (self->loaded, g_strdup (id), plugin);
   g_ptr_array_add (self->loaded_ids, g_strdup (id));
   g_signal_emit (self, signals[LOAD_PLUGIN], 0, info, plugin);
@@ -1066,6 +1067,7 @@ disable_plugin (WasmplugEngine *self,
 
   if (!g_hash_table_steal_extended (self->loaded, id, (gpointer *) &key, (gpointer *) &plugin))
     return;
+  g_debug ("unloading the plugin “%s”", key);
   info = wasmplug_engine_find_plugin (self, key);
   if (info != NULL)
     g_signal_emit (self, signals[UNLOAD_PLUGIN], 0, info, plugin);
