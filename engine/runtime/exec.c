@@ -284,6 +284,11 @@ void runtime_call_host(ExecEnv *env, FuncInst *f, uint64_t *argv)
   trap_raise_message(env, message);
 }
 
+bool runtime_interrupt_requested(const ExecEnv *env)
+{
+  return interrupted(env->current) || interrupted(env->instance);
+}
+
 void runtime_check_interrupt(ExecEnv *env)
 {
   if (interrupted(env->current) || interrupted(env->instance))

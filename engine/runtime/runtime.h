@@ -68,6 +68,8 @@ typedef struct Memory {
   uint64_t size;       /* accessible bytes: pages * WASM_PAGE_SIZE */
   uint32_t pages;
   uint32_t max_pages;  /* from the type, or WASM_MAX_PAGES */
+  uint64_t refused_grows; /* memory.grow requests refused at max_pages: an
+                             embedder's cap tells a limit from a trap by it */
   bool has_max;
   size_t reserved;     /* address space reserved from base (guard included) */
   bool guarded;        /* the 8 GiB reservation is in place: a tier may skip
@@ -292,6 +294,9 @@ void module_ref_release(struct ModuleRef *ref);
 /* Polled by every tier at loop back-edges and function entries: traps when
  * the instance is interrupted or the fuel runs out. */
 void runtime_check_interrupt(ExecEnv *env);
+/* The interrupt flag alone, without charging fuel or trapping: for host
+ * code that blocks (WASI's waits) and must give up when it is set. */
+bool runtime_interrupt_requested(const ExecEnv *env);
 
 /* Table operations shared by the tiers; each traps with the spec's kind. */
 void runtime_table_init(ExecEnv *env, Instance *inst, uint32_t table, uint32_t elem,
