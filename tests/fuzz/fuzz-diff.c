@@ -7,7 +7,10 @@
  *   fuzz-diff [--modes=interp,fast-interp,...] [--calls=N] [--fuel=N]
  *             [--seed=N] [--nan=exact|any] [--strict-fuel]
  *             [--v8=RUNNER.mjs] [--node=NODE] [--work=DIR] [--quiet]
- *             [--print] MODULE.wasm|MODULE.wat...
+ *             [--print] [--silent] MODULE.wasm|MODULE.wat...
+ *
+ * --silent prints nothing: the exit status alone says whether the modes
+ * agreed (what wasm-reduce needs to keep a divergence while it shrinks it).
  *
  * The record of one call: its results (bits), or its trap and message; the
  * values passed to the `fuzzing-support` log imports (binaryen's -ttf
@@ -78,6 +81,7 @@ typedef struct Options {
   bool strict_fuel;
   bool print;           /* print the reference record */
   bool quiet;
+  bool silent;          /* the exit status only (for wasm-reduce) */
   const char *v8_runner;
   const char *node;
   const char *work;
@@ -800,7 +804,7 @@ static void usage(void)
 {
   fprintf(stderr,
           "usage: %s [--modes=M,...] [--calls=N] [--fuel=N] [--seed=N] [--nan=exact|any]\n"
-          "          [--strict-fuel] [--v8=RUNNER.mjs] [--node=NODE] [--work=DIR] [--print] [--quiet]\n"
+          "          [--strict-fuel] [--v8=RUNNER.mjs] [--node=NODE] [--work=DIR] [--print] [--quiet|--silent]\n"
           "          MODULE.wasm|MODULE.wat...\n",
           program);
   exit(2);
@@ -855,6 +859,10 @@ int main(int argc, char **argv)
       opt.work = a + 7;
     } else if (strcmp(a, "--print") == 0) {
       opt.print = true;
+    } else if (strcmp(a, "--silent") == 0) {
+      opt.silent = opt.quiet = true;
+      if (!freopen("/dev/null", "w", stdout))
+        die("cannot silence stdout");
     } else if (strcmp(a, "--quiet") == 0) {
       opt.quiet = true;
     } else {

@@ -31,8 +31,6 @@ function mix64(h, v) {
   return ((h ^ v) * FNV64_PRIME) & MASK64;
 }
 
-const typeName = { i32: 'i32', i64: 'i64', f32: 'f32', f64: 'f64', funcref: 'funcref', externref: 'externref' };
-
 // The JS value for an argument given as TYPE:HEX bits.
 function argValue(type, hex) {
   const bits = BigInt('0x' + hex);
@@ -64,6 +62,13 @@ function show(type, v) {
       return v === null ? 'externref:null' : `externref:${v}`;
     default: return `${type}:?`;
   }
+}
+
+// An argument as record_render prints it: numbers as their bits,
+// references as null or N.
+function showArg(type, hex) {
+  if (type === 'funcref' || type === 'externref') return `${type}:${hex === '0' ? 'null' : BigInt('0x' + hex)}`;
+  return `${type}:${hex}`;
 }
 
 // Bits of a logged value, NaNs as one value (record_add_log's log_hash_nan).
@@ -196,7 +201,7 @@ function runModule(path, calls) {
     const args = call.args.map((a) => argValue(a.type, a.hex));
     const results = funcResults.get(call.name) || [];
     logs = []; logCount = 0; logHash = FNV64_OFFSET;
-    let line = `call ${call.name}(${call.args.map((a) => `${typeName[a.type] || a.type}:${a.hex}`).join(' ')})`;
+    let line = `call ${call.name}(${call.args.map((a) => showArg(a.type, a.hex)).join(' ')})`;
     try {
       const r = instance.exports[call.name](...args);
       const values = results.length === 1 ? [r] : results.length === 0 ? [] : r;
