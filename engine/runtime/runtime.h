@@ -50,6 +50,10 @@ typedef struct FuncInst {
   const FuncDef *def;        /* Wasm code */
   uint32_t index;            /* index in the defining module */
   const HostFunc *host;
+  /* Compiled code for this function in its instance's tier, with the native
+   * convention of runtime/compiled.h, or NULL (host function, interpreted,
+   * not compiled yet).  Published with an atomic store by the tier. */
+  void *_Atomic code;
 } FuncInst;
 
 typedef struct Memory {
@@ -132,6 +136,10 @@ typedef struct ExecEnv {
   uint32_t stack_size;
 
   uint32_t native_depth;  /* nested host -> Wasm entries (C stack) */
+  /* Contract 5: compiled code traps "call stack exhausted" when the native
+   * stack pointer is below this.  Set by the outermost runtime_call from the
+   * real stack of the calling thread and the configured stack size. */
+  uintptr_t native_stack_limit;
   TrapFrame *trap_frame;  /* innermost host entry */
   TrapKind trap_kind;
   char trap_message[200];
