@@ -10,7 +10,8 @@ halving the chunk size down to single lines, and keeps a removal whenever
 divergence).  A removal that breaks the module makes it fail to load in
 every mode alike, which is no divergence, so it is simply not kept: the
 driver is the validity check.  Before that, each exported function is
-tried without its export (fewer calls to compare).
+tried without its export (fewer calls to compare), and each function body
+as a bare `unreachable`.
 
 wasm-reduce (binaryen) does the same on binaries, but binaryen 108 cannot
 read every module our generator writes (table.fill, for one); this works
@@ -72,6 +73,20 @@ def main():
         without_export = lines[:s] + [re.sub(r' \(export "[^"]*"\)', '', lines[s], count=1)] + lines[s + 1:]
         if without_export != lines and divergent(without_export):
             lines = without_export
+
+    # whole function bodies as `unreachable` (valid for any signature; the
+    # function keeps its index, so calls to it stay valid)
+    for s in range(len(lines)):
+        if time.monotonic() > deadline:
+            break
+        if s >= len(lines) or not lines[s].lstrip().startswith('(func'):
+            continue
+        e = s + 1
+        while e < len(lines) and lines[e].strip() != ')':
+            e += 1
+        trial = lines[:s + 1] + ['    unreachable'] + lines[e:]
+        if e < len(lines) and e - s > 2 and divergent(trial):
+            lines = trial
 
     # chunks of lines, halving
     chunk = max(1, len(lines) // 2)
