@@ -12,6 +12,10 @@
  * --silent prints nothing: the exit status alone says whether the modes
  * agreed (what wasm-reduce needs to keep a divergence while it shrinks it).
  *
+ * --inject-divergence is the driver's self-test: it perturbs the hashes of
+ * every mode but the first (and of the reference V8 compares with), and
+ * the exit status is 0 only when the comparison reported that.
+ *
  * The record of one call: its results (bits), or its trap and message; the
  * values passed to the `fuzzing-support` log imports (binaryen's -ttf
  * modules and our generator both use them); and, after the call, a hash of
@@ -82,6 +86,7 @@ typedef struct Options {
   bool print;           /* print the reference record */
   bool quiet;
   bool silent;          /* the exit status only (for wasm-reduce) */
+  bool inject;          /* perturb what is compared: the self-test */
   const char *v8_runner;
   const char *node;
   const char *work;
@@ -497,7 +502,10 @@ static bool compare_runs(const char *path, const ModeRun *a, const ModeRun *b)
                                            rb->trap != TRAP_STACK_EXHAUSTED);
     if (lenient) /* the comparison ends at a resource trap (see the top) */
       return true;
-    char *ta = record_render(ra, &view), *tb = record_render(rb, &view);
+    CallRecord perturbed = *rb;
+    if (opt.inject) /* --inject-divergence: the comparison must see this */
+      perturbed.memory_hash ^= 1, perturbed.globals_hash ^= 1;
+    char *ta = record_render(ra, &view), *tb = record_render(&perturbed, &view);
     bool same = strcmp(ta, tb) == 0;
     if (!same) {
       print_divergence_header(path, a->mode->name, b->mode->name);
@@ -656,7 +664,10 @@ static bool v8_run_all(void)
       fclose(acc);
       if (!problem && got) {
         stats.v8_calls++;
-        char *ours = record_render(r, &view);
+        CallRecord perturbed = *r;
+        if (opt.inject)
+          perturbed.memory_hash ^= 1, perturbed.memory_exported = true, perturbed.has_memory = true;
+        char *ours = record_render(&perturbed, &view);
         if (strstr(v8_text, "trap stack") && !(r->trapped && r->trap == TRAP_STACK_EXHAUSTED)) {
           stats.v8_inconclusive++; /* V8's stack is smaller: see the top */
           problem = "inconclusive";
@@ -805,6 +816,7 @@ static void usage(void)
   fprintf(stderr,
           "usage: %s [--modes=M,...] [--calls=N] [--fuel=N] [--seed=N] [--nan=exact|any]\n"
           "          [--strict-fuel] [--v8=RUNNER.mjs] [--node=NODE] [--work=DIR] [--print] [--quiet|--silent]\n"
+          "          [--inject-divergence]\n"
           "          MODULE.wasm|MODULE.wat...\n",
           program);
   exit(2);
@@ -863,6 +875,8 @@ int main(int argc, char **argv)
       opt.silent = opt.quiet = true;
       if (!freopen("/dev/null", "w", stdout))
         die("cannot silence stdout");
+    } else if (strcmp(a, "--inject-divergence") == 0) {
+      opt.inject = true;
     } else if (strcmp(a, "--quiet") == 0) {
       opt.quiet = true;
     } else {
@@ -932,5 +946,7 @@ int main(int argc, char **argv)
   }
   wasm_runtime_unregister_natives("fuzzing-support", log_natives);
   wasm_runtime_destroy();
+  if (opt.inject) /* the self-test passes when the perturbation was seen */
+    return all_same ? 1 : 0;
   return all_same ? 0 : 1;
 }

@@ -3,7 +3,7 @@
 
     fuzz-run.py --driver FUZZ_DIFF [--count N | --minutes M] [--seed S]
                 [--generators binaryen,own] [--batch N] [--v8 RUNNER.mjs]
-                [--save DIR] [--work DIR] [--strict] [-- DRIVER ARGS...]
+                [--save DIR] [--work DIR] [--strict] [--progress] [-- DRIVER ARGS...]
 
 Modules come in batches from each generator in turn: binaryen's
 `wasm-opt -ttf` fed bytes from random.Random(seed * 1000003 + i), and
@@ -95,6 +95,7 @@ def main():
     ap.add_argument('--save', default='fuzz-findings')
     ap.add_argument('--work')
     ap.add_argument('--strict', action='store_true')
+    ap.add_argument('--progress', action='store_true', help='a line on stderr per batch')
     ap.add_argument('--reduce-seconds', type=float, default=300)
     ap.add_argument('--wasm-opt', default=shutil.which('wasm-opt'))
     ap.add_argument('driver_args', nargs='*')
@@ -168,6 +169,9 @@ def main():
                     save_finding(args, driver_args, p, 'divergence', out)
             for f in files:
                 os.remove(f)
+            if args.progress:
+                print(f'fuzz-run: {g} {done[g]}, {totals[0]} modules so far, {totals[7]} divergent, '
+                      f'{crashes} crashed, {time.monotonic() - started:.0f} s', file=sys.stderr, flush=True)
     if not args.work:
         shutil.rmtree(work, ignore_errors=True)
     line = (f'fuzz-run: seed {args.seed}, {totals[0]} modules ({", ".join(f"{g} {done[g]}" for g in generators)}; '

@@ -2,7 +2,8 @@
 """gen-wat.py -- the differential fuzzer's own module generator.
 
 Writes valid, terminating modules (.wat) for the shapes binaryen's -ttf
-rarely makes: deep control flow, multi-value blocks and calls, br_table,
+rarely makes: deep control flow (up to 200 nested blocks), multi-value
+blocks and calls, br_table,
 bulk memory, tables and references, call_indirect (type mismatches
 included), and the fast interpreter's fused patterns (compare + branch, a
 load of an i32.add address, float arithmetic fed by a load, local.get /
@@ -422,6 +423,8 @@ class Gen:
         if k < 84:
             t = r.choice(NUM + ['funcref', 'externref'])
             return self.expr(f, t, d) + ['drop']
+        if k < 85 and r.random() < 0.3:
+            return self.deep_nest(f)
         if k < 86:
             return ['nop']
         if k < 87 and r.random() < 0.2:
@@ -431,6 +434,31 @@ class Gen:
             return sum([self.expr(f, t, d) for t in f.results], []) + ['return']
         t = r.choice(NUM)
         return self.expr(f, t, d) + ['drop']
+
+    def deep_nest(self, f):
+        """Tens to hundreds of nested blocks and ifs, left from the inside
+        by a br_table over many of them and by br_ifs on the way out."""
+        r = self.r
+        n = r.randint(16, 200)
+        code = []
+        names = []
+        for _ in range(n):
+            if r.random() < 0.2:
+                code += self.expr(f, 'i32', 0)
+                name = self.label(f, [])
+                code.append(f'if {name}')
+            else:
+                name = self.label(f, [])
+                code.append(f'block {name}')
+            names.append(name)
+        targets = [r.choice(names) for _ in range(r.randint(1, 40))]
+        code += self.expr(f, 'i32', 1) + ['br_table ' + ' '.join(targets)]
+        for _ in range(n):
+            f.labels.pop()
+            code.append('end')
+            if r.random() < 0.1:
+                code += self.stmt(f, 0)
+        return code
 
     def loop(self, f, depth):
         """A loop that counts down its own counter; back-edges test it.

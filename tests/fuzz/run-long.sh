@@ -40,4 +40,4 @@ if [ $v8 = yes ] && command -v node >/dev/null 2>&1; then
 fi
 echo "run-long.sh: seed $seed, $minutes minutes, findings into $save"
 exec python3 "$here/fuzz-run.py" --driver "$driver" --minutes "$minutes" --seed "$seed" \
-  --batch 100 --save "$save" "${extra[@]}"
+  --batch 100 --progress --save "$save" "${extra[@]}"
