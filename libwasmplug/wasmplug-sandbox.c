@@ -546,8 +546,12 @@ _wasmplug_sandbox_instantiate (WasmplugSandbox *self,
       if (memory != NULL && wasm_memory_get_cur_page_count (memory) > inst_args.max_memory_pages)
         {
           g_set_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_LIMIT,
-                       _("The module’s memory starts at %" PRIu64
-                         " pages, more than the limit of %u pages"),
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "The module’s memory starts at %" PRIu64
+                                    " pages, more than the limit of %u page",
+                                    "The module’s memory starts at %" PRIu64
+                                    " pages, more than the limit of %u pages",
+                                    inst_args.max_memory_pages),
                        (guint64) wasm_memory_get_cur_page_count (memory),
                        inst_args.max_memory_pages);
           wasm_runtime_deinstantiate (inst);

@@ -169,7 +169,7 @@ bool wasm_runtime_set_running_mode(wasm_module_inst_t module_inst, RunningMode r
 {
   if (!module_inst || !wasm_runtime_is_running_mode_supported(running_mode))
     return false;
-  API_INST(module_inst)->running_mode = (int)running_mode;
+  instance_set_running_mode(API_INST(module_inst), (int)running_mode);
   return true;
 }
 

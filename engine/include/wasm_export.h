@@ -649,6 +649,12 @@ WASM_RUNTIME_API_EXTERN wasm_memory_inst_t wasm_runtime_get_memory(
 WASM_RUNTIME_API_EXTERN uint64_t wasm_memory_get_cur_page_count(const wasm_memory_inst_t memory_inst);
 WASM_RUNTIME_API_EXTERN uint64_t wasm_memory_get_max_page_count(const wasm_memory_inst_t memory_inst);
 WASM_RUNTIME_API_EXTERN uint64_t wasm_memory_get_bytes_per_page(const wasm_memory_inst_t memory_inst);
+/* wasmplug extension: how many memory.grow requests (or enlarge calls) the
+ * memory has refused because they went past its maximum page count (the
+ * module's, or the lower InstantiationArgs.max_memory_pages cap).  An
+ * embedder compares it before and after a call to tell "the plugin hit
+ * its memory limit" from any other trap. */
+WASM_RUNTIME_API_EXTERN uint64_t wasm_memory_get_refused_grow_count(const wasm_memory_inst_t memory_inst);
 WASM_RUNTIME_API_EXTERN bool wasm_memory_get_shared(const wasm_memory_inst_t memory_inst);
 WASM_RUNTIME_API_EXTERN void *wasm_memory_get_base_address(const wasm_memory_inst_t memory_inst);
 WASM_RUNTIME_API_EXTERN bool wasm_memory_enlarge(wasm_memory_inst_t memory_inst,

@@ -7,10 +7,14 @@
  * instance, the thread's running env), so host -> Wasm -> host -> Wasm
  * nesting unwinds one level at a time.
  */
+#define _GNU_SOURCE /* pthread_getattr_np */
 #include "runtime.h"
 
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "tiers.h"
 
@@ -69,6 +73,94 @@ static void set_exception(Instance *inst, const char *message)
   inst->has_exception = true;
 }
 
+/* --- the native stack (contract 5) --- */
+
+/* Room left below the limit for what compiled code calls into: runtime
+ * helpers, host functions, an interpreter, the trap path. */
+#define NATIVE_STACK_RESERVE (128u * 1024u)
+
+static _Thread_local uintptr_t thread_stack_low;
+static _Thread_local size_t thread_stack_size;
+
+static void find_thread_stack(void)
+{
+  pthread_attr_t attr;
+  void *addr = NULL;
+  size_t size = 0;
+  if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+    if (pthread_attr_getstack(&attr, &addr, &size) != 0)
+      addr = NULL, size = 0;
+    pthread_attr_destroy(&attr);
+  }
+  thread_stack_low = (uintptr_t)addr;
+  thread_stack_size = size;
+}
+
+/* The lowest stack address compiled code entered at `sp` may use: no deeper
+ * than the configured stack size, and never into the reserve at the bottom
+ * of the thread's real stack (a small-stack thread gets a quarter of it). */
+static uintptr_t native_stack_limit_for(uintptr_t sp, uint32_t stack_size)
+{
+  if (thread_stack_size == 0)
+    find_thread_stack();
+  uintptr_t limit = sp > stack_size ? sp - stack_size : 0;
+  if (thread_stack_size != 0) {
+    size_t reserve = NATIVE_STACK_RESERVE;
+    if (reserve > thread_stack_size / 4)
+      reserve = thread_stack_size / 4;
+    if (limit < thread_stack_low + reserve)
+      limit = thread_stack_low + reserve;
+  }
+  return limit;
+}
+
+/* The fault handler runs on an alternate signal stack (contract 5), so a
+ * fault with little stack left still reaches it.  One per thread, made the
+ * first time the thread enters Wasm unless the thread has one (ASan's, the
+ * embedder's), and released when the thread exits. */
+#define ALT_STACK_SIZE (64u * 1024u)
+
+static pthread_key_t alt_stack_key;
+static pthread_once_t alt_stack_once = PTHREAD_ONCE_INIT;
+static _Thread_local bool alt_stack_checked;
+
+static void alt_stack_release(void *mem)
+{
+  stack_t none;
+  memset(&none, 0, sizeof none);
+  none.ss_flags = SS_DISABLE;
+  sigaltstack(&none, NULL);
+  munmap(mem, ALT_STACK_SIZE);
+}
+
+static void alt_stack_make_key(void)
+{
+  pthread_key_create(&alt_stack_key, alt_stack_release);
+}
+
+static void ensure_alt_stack(void)
+{
+  if (alt_stack_checked)
+    return;
+  alt_stack_checked = true;
+  stack_t old;
+  if (sigaltstack(NULL, &old) != 0 || !(old.ss_flags & SS_DISABLE))
+    return;
+  pthread_once(&alt_stack_once, alt_stack_make_key);
+  void *mem = mmap(NULL, ALT_STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (mem == MAP_FAILED)
+    return;
+  stack_t ss;
+  memset(&ss, 0, sizeof ss);
+  ss.ss_sp = mem;
+  ss.ss_size = ALT_STACK_SIZE;
+  if (sigaltstack(&ss, NULL) != 0) {
+    munmap(mem, ALT_STACK_SIZE);
+    return;
+  }
+  pthread_setspecific(alt_stack_key, mem);
+}
+
 static bool interrupted(const Instance *inst)
 {
   return inst != NULL && atomic_load_explicit(&inst->interrupt, memory_order_relaxed) != 0;
@@ -113,6 +205,11 @@ bool runtime_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
   const bool timed = env->native_depth == 0 && env->time_limit_ms != 0 &&
                      watchdog_start(&watchdog, inst, env->time_limit_ms);
 
+  if (env->native_depth == 0) {
+    ensure_alt_stack();
+    env->native_stack_limit =
+        native_stack_limit_for((uintptr_t)__builtin_frame_address(0), env->stack_size);
+  }
   env->native_depth++;
   env->trap_frame = &frame;
   running_env = env;
@@ -185,6 +282,11 @@ void runtime_call_host(ExecEnv *env, FuncInst *f, uint64_t *argv)
   caller->has_exception = false;
   caller->exception[0] = '\0';
   trap_raise_message(env, message);
+}
+
+bool runtime_interrupt_requested(const ExecEnv *env)
+{
+  return interrupted(env->current) || interrupted(env->instance);
 }
 
 void runtime_check_interrupt(ExecEnv *env)

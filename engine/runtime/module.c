@@ -80,8 +80,10 @@ void module_free(Module *m)
   if (!m)
     return;
 
-  for (uint32_t i = 0; i < m->num_types; i++)
+  for (uint32_t i = 0; i < m->num_types; i++) {
     free(m->types[i].types);
+    functype_release_invoke(&m->types[i]);
+  }
   free(m->types);
 
   for (uint32_t i = 0; i < m->num_imports; i++) {

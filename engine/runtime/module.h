@@ -54,11 +54,16 @@ typedef struct FuncType {
   uint32_t num_params;
   uint32_t num_results;
   uint8_t *types; /* params then results */
+  /* The prepared host -> compiled call for this type (runtime/compiled.c),
+   * made on first use and published atomically; NULL until then. */
+  void *_Atomic invoke;
 } FuncType;
 
 static inline const uint8_t *functype_params(const FuncType *t) { return t->types; }
 static inline const uint8_t *functype_results(const FuncType *t) { return t->types + t->num_params; }
 bool functype_equal(const FuncType *a, const FuncType *b);
+/* Frees the prepared call of a type (module_free calls it). */
+void functype_release_invoke(FuncType *type);
 
 typedef struct Limits {
   uint32_t min;

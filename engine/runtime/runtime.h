@@ -57,6 +57,10 @@ typedef struct FuncInst {
   const FuncDef *def;        /* Wasm code */
   uint32_t index;            /* index in the defining module */
   const HostFunc *host;
+  /* Compiled code for this function in its instance's tier, with the native
+   * convention of runtime/compiled.h, or NULL (host function, interpreted,
+   * not compiled yet).  Published with an atomic store by the tier. */
+  void *_Atomic code;
 } FuncInst;
 
 typedef struct Memory {
@@ -64,6 +68,8 @@ typedef struct Memory {
   uint64_t size;       /* accessible bytes: pages * WASM_PAGE_SIZE */
   uint32_t pages;
   uint32_t max_pages;  /* from the type, or WASM_MAX_PAGES */
+  uint64_t refused_grows; /* memory.grow requests refused at max_pages: an
+                             embedder's cap tells a limit from a trap by it */
   bool has_max;
   size_t reserved;     /* address space reserved from base (guard included) */
   bool guarded;        /* the 8 GiB reservation is in place: a tier may skip
@@ -143,6 +149,10 @@ typedef struct ExecEnv {
   uint32_t stack_size;
 
   uint32_t native_depth;  /* nested host -> Wasm entries (C stack) */
+  /* Contract 5: compiled code traps "call stack exhausted" when the native
+   * stack pointer is below this.  Set by the outermost runtime_call from the
+   * real stack of the calling thread and the configured stack size. */
+  uintptr_t native_stack_limit;
   TrapFrame *trap_frame;  /* innermost host entry */
   TrapKind trap_kind;
   char trap_message[200];
@@ -284,6 +294,9 @@ void module_ref_release(struct ModuleRef *ref);
 /* Polled by every tier at loop back-edges and function entries: traps when
  * the instance is interrupted or the fuel runs out. */
 void runtime_check_interrupt(ExecEnv *env);
+/* The interrupt flag alone, without charging fuel or trapping: for host
+ * code that blocks (WASI's waits) and must give up when it is set. */
+bool runtime_interrupt_requested(const ExecEnv *env);
 
 /* Table operations shared by the tiers; each traps with the spec's kind. */
 void runtime_table_init(ExecEnv *env, Instance *inst, uint32_t table, uint32_t elem,
