@@ -19,6 +19,9 @@
 #if WP_HAVE_FAST_INTERP
 #include "../interp-fast/interp_fast.h"
 #endif
+#if WP_HAVE_FAST_JIT
+#include "../jit-fast/jit_fast.h"
+#endif
 
 static atomic_int default_mode = TIER_DEFAULT;
 
@@ -34,8 +37,7 @@ bool tier_is_supported(int mode)
   case TIER_LLVM_JIT:
     return WP_HAVE_LLVM_JIT;
   case TIER_MULTI_TIER_JIT:
-    /* tiers up from one JIT to the other: needs both */
-    return WP_HAVE_FAST_JIT && WP_HAVE_LLVM_JIT;
+    return WP_HAVE_MULTI_TIER_JIT;
   default:
     return false;
   }
@@ -116,6 +118,11 @@ void tier_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
 #if WP_HAVE_FAST_INTERP
   case TIER_FAST_INTERP:
     interp_fast_call(env, f, argv);
+    return;
+#endif
+#if WP_HAVE_FAST_JIT
+  case TIER_FAST_JIT:
+    jit_fast_call(env, f, argv);
     return;
 #endif
   default:
