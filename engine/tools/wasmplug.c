@@ -35,6 +35,7 @@ static void usage(FILE *out)
           "  --llvm-jit                LLVM JIT\n"
           "  --llvm-jit-opt-level=N    LLVM optimisation level, 0-3 (default 3)\n"
           "  --multi-tier-jit          Fast JIT first, LLVM JIT tier-up\n"
+          "  --jit-codecache-size=N    the Fast JIT's code cache in bytes (default 64 MiB)\n"
           "\n"
           "Options:\n"
           "  -f NAME, --function NAME  call the exported function NAME\n"
@@ -125,6 +126,7 @@ int main(int argc, char **argv)
   const char *function = NULL;
   uint32_t stack_size = 0;
   uint32_t opt_level = 3;
+  uint32_t code_cache_size = 0;
   int i;
   /* WASI grants, pointing into argv (file-level, so an early return
    * leaves nothing a leak checker would count) */
@@ -183,6 +185,11 @@ int main(int argc, char **argv)
         return 2;
       }
       opt_level = (uint32_t)v;
+    } else if (strncmp(arg, "--jit-codecache-size=", 21) == 0) {
+      if (!parse_size(arg + 21, &code_cache_size) || code_cache_size == 0) {
+        fprintf(stderr, "%s: invalid code cache size '%s'\n", program, arg + 21);
+        return 2;
+      }
     } else if (strcmp(arg, "--list-modes") == 0) {
       for (size_t m = 0; m < N_MODE_FLAGS; m++)
         printf("%-16s %s\n", mode_flags[m].name,
@@ -222,6 +229,7 @@ int main(int argc, char **argv)
   memset(&init, 0, sizeof init);
   init.running_mode = mode;
   init.llvm_jit_opt_level = opt_level;
+  init.fast_jit_code_cache_size = code_cache_size;
   if (!wasm_runtime_full_init(&init)) {
     fprintf(stderr, "%s: cannot initialise the runtime\n", program);
     return 1;
