@@ -23,12 +23,30 @@
 
 static const int arg_gprs[] = {RDI, RSI, RDX, RCX, R8, R9};
 
-/* The native convention's arguments from slots [base, base + params). */
-static void load_args(Compiler *c, const FuncType *ft, uint32_t base)
+/* The native convention's arguments from slots [base, base + params).
+ * Returns the bytes rsp moved down for stack arguments (sp_adjust until
+ * after the call: call_done gives them back). */
+static int32_t load_args(Compiler *c, const FuncType *ft, uint32_t base)
 {
   X64Buf *b = &c->b;
   int ni = 1, nf = 0;
   uint32_t ns = 0;
+  /* count the stack arguments first */
+  for (uint32_t i = 0; i < ft->num_params; i++) {
+    uint8_t t = functype_params(ft)[i];
+    if (type_is_float(t) ? nf++ >= 8 : ni++ >= 6)
+      ns++;
+  }
+  if (ft->num_results >= 2 && ni >= 6)
+    ns++;
+  int32_t down = (int32_t)((8 * ns + 15) & ~15u);
+  if (down) {
+    x64_alu_ri(b, ALU_SUB, true, RSP, down);
+    c->sp_adjust += down;
+  }
+  ni = 1;
+  nf = 0;
+  ns = 0;
   x64_mov_rr(b, true, RDI, REG_ENV);
   for (uint32_t i = 0; i < ft->num_params; i++) {
     uint8_t t = functype_params(ft)[i];
@@ -50,8 +68,15 @@ static void load_args(Compiler *c, const FuncType *ft, uint32_t base)
       x64_store(b, 8, x64_mem(RSP, 8 * (int32_t)ns++), RAX);
     }
   }
-  if (8 * ns > c->out_bytes)
-    c->out_bytes = 8 * ns;
+  return down;
+}
+
+static void call_done(Compiler *c, int32_t down)
+{
+  if (down) {
+    x64_alu_ri(&c->b, ALU_ADD, true, RSP, down);
+    c->sp_adjust -= down;
+  }
 }
 
 /* compiled_call_slow (env, f in RSI, slots), then a single result into
@@ -105,12 +130,14 @@ static void call(Compiler *c, uint32_t index)
     x64_load(b, 8, false, true, R11, x64_mem(R11, 0));
     x64_test_rr(b, true, R11, R11);
     size_t slow = x64_jcc32(b, CC_E);
-    load_args(c, ft, base);
+    int32_t down = load_args(c, ft, base);
     x64_call_r(b, R11);
+    call_done(c, down);
     done = x64_jmp32(b);
     x64_patch_rel32(b, slow, b->len);
   }
-  x64_load(b, 8, false, true, RSI, x64_mem(REG_INST, offsetof(Instance, funcs)));
+  jf_load_inst(c, RSI);
+  x64_load(b, 8, false, true, RSI, x64_mem(RSI, offsetof(Instance, funcs)));
   x64_load(b, 8, false, true, RSI, x64_mem(RSI, 8 * (int32_t)index));
   slow_call(c, ft, base);
   if (done != SIZE_MAX)
@@ -126,26 +153,28 @@ static void call_indirect(Compiler *c, uint32_t type_index, uint32_t table)
   int ri = jf_to_reg(c, &idx);
   jf_spill_all(c);
   uint32_t base = c->depth - ft->num_params;
-  /* f = the checked table entry, kept in rbx (callee-saved) */
+  /* f = the checked table entry, kept in r10 (no argument register) */
   x64_mov_rr(b, false, RCX, ri);
   jf_free(c, &idx);
   x64_mov_rr(b, true, RDI, REG_ENV);
   x64_mov_ri(b, RSI, table);
   x64_mov_ri(b, RDX, (uint64_t)(uintptr_t)ft);
   jf_call_abs(c, (const void *)jfh_indirect_target);
-  x64_mov_rr(b, true, RBX, RAX);
+  x64_mov_rr(b, true, R10, RAX);
   /* compiled code of this instance: call it directly */
-  x64_load(b, 8, false, true, R11, x64_mem(RBX, offsetof(FuncInst, code)));
+  x64_load(b, 8, false, true, R11, x64_mem(R10, offsetof(FuncInst, code)));
   x64_test_rr(b, true, R11, R11);
   size_t slow1 = x64_jcc32(b, CC_E);
-  x64_alu_rm(b, ALU_CMP, true, REG_INST, x64_mem(RBX, offsetof(FuncInst, instance)));
+  jf_load_inst(c, RAX);
+  x64_alu_rm(b, ALU_CMP, true, RAX, x64_mem(R10, offsetof(FuncInst, instance)));
   size_t slow2 = x64_jcc32(b, CC_NE);
-  load_args(c, ft, base);
+  int32_t down = load_args(c, ft, base);
   x64_call_r(b, R11);
+  call_done(c, down);
   size_t done = x64_jmp32(b);
   x64_patch_rel32(b, slow1, b->len);
   x64_patch_rel32(b, slow2, b->len);
-  x64_mov_rr(b, true, RSI, RBX);
+  x64_mov_rr(b, true, RSI, R10);
   slow_call(c, ft, base);
   x64_patch_rel32(b, done, b->len);
   push_results(c, ft, base);
@@ -183,7 +212,8 @@ bool jf_calls(Compiler *c, uint8_t op, const uint8_t **pc)
   case OP_REF_FUNC: {
     uint32_t i = leb_u32(pc);
     int r = jf_alloc_gpr(c);
-    x64_load(&c->b, 8, false, true, r, x64_mem(REG_INST, offsetof(Instance, funcs)));
+    jf_load_inst(c, r);
+    x64_load(&c->b, 8, false, true, r, x64_mem(r, offsetof(Instance, funcs)));
     x64_load(&c->b, 8, false, true, r, x64_mem(r, 8 * (int32_t)i));
     jf_push_reg(c, VAL_FUNCREF, r);
     return true;

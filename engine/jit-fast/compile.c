@@ -12,7 +12,7 @@
 #include "compiler.h"
 #include "jit_module.h"
 
-static const int gpr_pool[] = {RBX, RSI, RDI, R8, R9, R10, R11, R12};
+static const int gpr_pool[] = {RSI, RDI, R8, R9, R10, R11};
 #define NUM_GPR_ALLOC (int)(sizeof gpr_pool / sizeof gpr_pool[0])
 
 void jf_fail(Compiler *c, const char *why)
@@ -42,12 +42,22 @@ static bool grow(void **p, uint32_t *cap, uint32_t need, size_t elem, Compiler *
 
 X64Mem jf_slot(Compiler *c, uint32_t depth)
 {
-  return x64_mem(RBP, c->area + 8 * (int32_t)(c->nlocals + depth));
+  return x64_mem(RSP, c->sp_adjust + 8 * (int32_t)(c->nlocals + depth));
 }
 
 X64Mem jf_local(Compiler *c, uint32_t index)
 {
-  return x64_mem(RBP, c->area + 8 * (int32_t)index);
+  return x64_mem(RSP, c->sp_adjust + 8 * (int32_t)index);
+}
+
+X64Mem jf_results_ptr(Compiler *c)
+{
+  return x64_mem(RSP, c->sp_adjust + 8 * (int32_t)(c->nlocals + c->def->max_stack));
+}
+
+void jf_load_inst(Compiler *c, int reg)
+{
+  x64_load(&c->b, 8, false, true, reg, x64_mem(REG_ENV, offsetof(ExecEnv, current)));
 }
 
 /* --- registers --- */
@@ -71,7 +81,7 @@ int jf_alloc_gpr(Compiler *c)
     }
   }
   jf_fail(c, "out of registers");
-  return RBX;
+  return RSI;
 }
 
 int jf_alloc_xmm(Compiler *c)
@@ -366,7 +376,8 @@ void jf_poll(Compiler *c)
   X64Buf *b = &c->b;
   x64_load(b, 8, false, true, RAX, x64_mem(REG_ENV, offsetof(ExecEnv, instance)));
   x64_load(b, 4, false, false, RAX, x64_mem(RAX, offsetof(Instance, interrupt)));
-  x64_alu_rm(b, ALU_OR, false, RAX, x64_mem(REG_INST, offsetof(Instance, interrupt)));
+  jf_load_inst(c, RCX);
+  x64_alu_rm(b, ALU_OR, false, RAX, x64_mem(RCX, offsetof(Instance, interrupt)));
   size_t j1 = x64_jcc32(b, CC_NE);
   x64_alu_mi(b, ALU_CMP, true, x64_mem(REG_ENV, offsetof(ExecEnv, fuel)), 0);
   size_t j2 = x64_jcc32(b, CC_GE);
@@ -468,14 +479,16 @@ static bool locals_and_stack(Compiler *c, uint8_t op, const uint8_t **pc)
     uint8_t type = c->m->global_types[i].type;
     if (op == OP_GLOBAL_GET) {
       int r = type_is_float(type) ? jf_alloc_xmm(c) : jf_alloc_gpr(c);
-      x64_load(b, 8, false, true, RAX, x64_mem(REG_INST, offsetof(Instance, globals)));
+      jf_load_inst(c, RAX);
+      x64_load(b, 8, false, true, RAX, x64_mem(RAX, offsetof(Instance, globals)));
       x64_load(b, 8, false, true, RAX, x64_mem(RAX, 8 * (int32_t)i));
       load_mem(c, type, r, x64_mem(RAX, offsetof(GlobalInst, value)));
       jf_push_reg(c, type, r);
     } else {
       Val v = jf_pop(c);
       int r = jf_to_reg(c, &v);
-      x64_load(b, 8, false, true, RAX, x64_mem(REG_INST, offsetof(Instance, globals)));
+      jf_load_inst(c, RAX);
+      x64_load(b, 8, false, true, RAX, x64_mem(RAX, offsetof(Instance, globals)));
       x64_load(b, 8, false, true, RAX, x64_mem(RAX, 8 * (int32_t)i));
       X64Mem m = x64_mem(RAX, offsetof(GlobalInst, value));
       if (type_is_float(type)) {
@@ -538,34 +551,45 @@ static void skip_imm(const uint8_t **pc, uint8_t imm)
 
 /* --- one function --- */
 
+/* Whether the body has a load or store (they address memory 0 through
+ * r14): a quick scan, so functions without any keep a smaller frame. */
+static bool body_uses_memory(const FuncDef *def)
+{
+  const uint8_t *pc = def->body;
+  while (pc < def->end) {
+    uint8_t op = *pc++;
+    if (op >= OP_I32_LOAD && op <= OP_I64_STORE32)
+      return true;
+    if (op == OP_PREFIX_FC) {
+      uint32_t sub = leb_u32(&pc);
+      skip_imm(&pc, sub < OP_FC_COUNT ? opcode_fc_info[sub].imm : IMM_NONE);
+    } else {
+      skip_imm(&pc, opcode_info[op].imm);
+    }
+  }
+  return false;
+}
+
 static void prologue(Compiler *c)
 {
   X64Buf *b = &c->b;
   const FuncType *t = c->type;
-  x64_push(b, RBP);
-  x64_mov_rr(b, true, RBP, RSP);
-  x64_push(b, RBX);
-  x64_push(b, R12);
-  x64_push(b, R13);
-  x64_push(b, R14);
   x64_push(b, R15);
-  /* sub rsp, imm32 -- the frame size is known at the end */
-  x64_byte(b, 0x48);
-  x64_byte(b, 0x81);
-  x64_byte(b, 0xEC);
-  c->frame_patch = b->len;
-  x64_u32(b, 0);
+  if (c->uses_memory)
+    x64_push(b, R14);
+  x64_alu_ri(b, ALU_SUB, true, RSP, (int32_t)c->frame);
   x64_mov_rr(b, true, REG_ENV, RDI);
   x64_alu_rm(b, ALU_CMP, true, RSP, x64_mem(REG_ENV, offsetof(ExecEnv, native_stack_limit)));
   jf_trap_if(c, CC_B, TRAP_STACK_EXHAUSTED);
-  x64_load(b, 8, false, true, REG_INST, x64_mem(REG_ENV, offsetof(ExecEnv, current)));
-  if (c->m->num_memories > 0) {
-    x64_load(b, 8, false, true, RAX, x64_mem(REG_INST, offsetof(Instance, memories)));
+  if (c->uses_memory) {
+    jf_load_inst(c, RAX);
+    x64_load(b, 8, false, true, RAX, x64_mem(RAX, offsetof(Instance, memories)));
     x64_load(b, 8, false, true, RAX, x64_mem(RAX, 0));
     x64_load(b, 8, false, true, REG_MEMBASE, x64_mem(RAX, offsetof(Memory, base)));
   }
 
   /* The parameters into their local slots, as the C ABI passed them. */
+  int32_t incoming = (int32_t)c->frame + 8 * (c->uses_memory ? 2 : 1) + 8;
   int ni = 1, nf = 0, nstack = 0;
   for (uint32_t i = 0; i < t->num_params; i++) {
     uint8_t pt = functype_params(t)[i];
@@ -579,15 +603,15 @@ static void prologue(Compiler *c)
       x64_store(b, 8, dst, arg_gprs[ni++]);
       continue;
     }
-    x64_load(b, 8, false, true, RAX, x64_mem(RBP, 16 + 8 * nstack++));
+    x64_load(b, 8, false, true, RAX, x64_mem(RSP, incoming + 8 * nstack++));
     x64_store(b, 8, dst, RAX);
   }
   if (t->num_results >= 2) {
-    if (ni < 6)
-      x64_store(b, 8, x64_mem(RBP, -48), arg_gprs[ni]);
-    else {
-      x64_load(b, 8, false, true, RAX, x64_mem(RBP, 16 + 8 * nstack));
-      x64_store(b, 8, x64_mem(RBP, -48), RAX);
+    if (ni < 6) {
+      x64_store(b, 8, jf_results_ptr(c), arg_gprs[ni]);
+    } else {
+      x64_load(b, 8, false, true, RAX, x64_mem(RSP, incoming + 8 * nstack));
+      x64_store(b, 8, jf_results_ptr(c), RAX);
     }
   }
   uint32_t zero = c->nlocals - t->num_params;
@@ -607,13 +631,10 @@ static void epilogue_and_stubs(Compiler *c)
 {
   X64Buf *b = &c->b;
   jf_patch_bind(c, c->ret_jumps, b->len);
-  x64_lea(b, true, RSP, x64_mem(RBP, -40));
+  x64_alu_ri(b, ALU_ADD, true, RSP, (int32_t)c->frame);
+  if (c->uses_memory)
+    x64_pop(b, R14);
   x64_pop(b, R15);
-  x64_pop(b, R14);
-  x64_pop(b, R13);
-  x64_pop(b, R12);
-  x64_pop(b, RBX);
-  x64_pop(b, RBP);
   x64_ret(b);
 
   size_t trap_at[TRAP_COUNT];
@@ -636,20 +657,6 @@ static void epilogue_and_stubs(Compiler *c)
       x64_ud2(b);
     }
     x64_patch_rel32(b, s->at, trap_at[s->kind]);
-  }
-
-  /* The frame: 8 for the results pointer, the slots, the outgoing
-   * arguments, and rsp 16-aligned after five pushes over rbp. */
-  uint64_t frame = 8 + 8 * ((uint64_t)c->nlocals + c->def->max_stack) + c->out_bytes;
-  if (frame % 16 != 8)
-    frame += 8;
-  if (frame > INT32_MAX / 2) {
-    jf_fail(c, "frame too large");
-    return;
-  }
-  if (!b->failed) {
-    uint32_t f32 = (uint32_t)frame;
-    memcpy(b->code + c->frame_patch, &f32, 4);
   }
 }
 
@@ -708,12 +715,18 @@ bool jf_compile_function(JitModule *jm, uint32_t def_index, X64Buf *out, const c
   c.type = &jm->m->types[c.def->type_index];
   c.bounds_checks = jm->bounds_checks;
   c.nlocals = c.type->num_params + c.def->num_locals;
-  c.area = -48 - 8 * (int32_t)(c.nlocals + c.def->max_stack);
   c.ret_jumps = UINT32_MAX;
   if ((uint64_t)c.nlocals + c.def->max_stack > (1u << 24)) {
     *why = "function frame too large for the Fast JIT";
     return false;
   }
+  c.uses_memory = jm->m->num_memories > 0 && body_uses_memory(c.def);
+  /* locals, slots, the results pointer; rsp 16-aligned after the return
+   * address and the saved registers */
+  uint32_t pushed = 8 + 8 * (c.uses_memory ? 2 : 1);
+  c.frame = 8 * (c.nlocals + c.def->max_stack + (c.type->num_results >= 2 ? 1 : 0));
+  if ((pushed + c.frame) % 16)
+    c.frame += 8;
   prologue(&c);
   jf_control_init(&c);
   bool ok = compile_body(&c);

@@ -11,19 +11,20 @@
  * their slots only where code needs one agreed place (calls, block
  * boundaries, branches) or when registers run out.
  *
- * The frame (rbp-based; rsp stays put in the body and is 16-aligned):
- *   rbp + 16 ...        stack-passed arguments
- *   rbp + 8             return address
- *   rbp                 caller's rbp
- *   rbp - 8 .. - 40     rbx, r12, r13, r14, r15
- *   rbp - 48            the results pointer (functions with >= 2 results)
- *   area ...            locals (params first), then the operand-stack slots,
- *                       growing upwards: slot d at area + 8 * (locals + d)
- *   rsp ...             outgoing stack arguments
- * Fixed registers: r15 = ExecEnv *, r13 = env->current (the instance; it is
- * the same for the whole call), r14 = base of memory 0.  rax, rcx, rdx and
- * xmm14, xmm15 are scratch inside one instruction's code; the rest are
- * allocated to operand-stack values.
+ * The frame is small (deep recursion runs in the same native stack the
+ * interpreters' frames fit in) and addressed from rsp, which stays put in
+ * the body and 16-aligned (a call that passes arguments on the stack moves
+ * it for the call only, sp_adjust):
+ *   ... stack-passed arguments, the return address
+ *   r15, and r14 when the function touches linear memory (callee-saved)
+ *   rsp + 8 * i             local i (params first)
+ *   rsp + 8 * (locals + d)  operand-stack slot d, growing upwards
+ *   after the slots         the results pointer (>= 2 results)
+ * Fixed registers: r15 = ExecEnv *, r14 = base of memory 0.  The instance
+ * (env->current, the same for the whole call) is loaded where needed.
+ * rax, rcx, rdx and xmm14, xmm15 are scratch inside one instruction's code;
+ * the caller-saved rest are allocated to operand-stack values, so a call
+ * saves nothing but what it spills anyway.
  */
 #ifndef WP_JIT_FAST_COMPILER_H
 #define WP_JIT_FAST_COMPILER_H
@@ -35,7 +36,6 @@
 #include "x64.h"
 
 #define REG_ENV R15
-#define REG_INST R13
 #define REG_MEMBASE R14
 #define XSCRATCH 15
 #define XSCRATCH2 14
@@ -107,9 +107,9 @@ typedef struct Compiler {
   uint32_t xmm_used;
 
   uint32_t nlocals;  /* params + declared locals */
-  int32_t area;      /* rbp-relative offset of local 0 */
-  uint32_t out_bytes; /* outgoing stack-argument area needed */
-  size_t frame_patch; /* imm32 of `sub rsp, frame` */
+  int32_t sp_adjust;  /* rsp moved down for outgoing stack arguments */
+  uint32_t frame;     /* bytes below the saved registers */
+  bool uses_memory;   /* r14 holds memory 0's base (and is saved) */
   uint32_t ret_jumps; /* patch list: jumps to the epilogue */
 
   bool unreachable;  /* the rest of the current block is dead code */
@@ -123,6 +123,9 @@ static inline bool type_is_64(uint8_t t) { return t != VAL_I32 && t != VAL_F32; 
 /* --- value tracking (compile.c) --- */
 X64Mem jf_slot(Compiler *c, uint32_t depth);
 X64Mem jf_local(Compiler *c, uint32_t index);
+X64Mem jf_results_ptr(Compiler *c);
+/* reg = env->current, the running instance. */
+void jf_load_inst(Compiler *c, int reg);
 void jf_push_reg(Compiler *c, uint8_t type, int reg);
 void jf_push_const(Compiler *c, uint8_t type, uint64_t imm);
 void jf_push_flags(Compiler *c, X64Cond cc);

@@ -95,7 +95,7 @@ static void return_from_slots(Compiler *c)
     else
       x64_load(b, type_is_64(rt) ? 8 : 4, false, type_is_64(rt), RAX, m);
   } else if (n >= 2) {
-    x64_load(b, 8, false, true, RDX, x64_mem(RBP, -48));
+    x64_load(b, 8, false, true, RDX, jf_results_ptr(c));
     for (uint32_t i = 0; i < n; i++) {
       uint8_t rt = functype_results(t)[i];
       /* i32 and f32 zero-extended: the low 32 bits of a clean slot */

@@ -19,7 +19,8 @@
 static void check_end_in_rax(Compiler *c)
 {
   X64Buf *b = &c->b;
-  x64_load(b, 8, false, true, RCX, x64_mem(REG_INST, offsetof(Instance, memories)));
+  jf_load_inst(c, RCX);
+  x64_load(b, 8, false, true, RCX, x64_mem(RCX, offsetof(Instance, memories)));
   x64_load(b, 8, false, true, RCX, x64_mem(RCX, 0));
   x64_alu_rm(b, ALU_CMP, true, RAX, x64_mem(RCX, offsetof(Memory, size)));
   jf_trap_if(c, CC_A, TRAP_MEMORY_OUT_OF_BOUNDS);
@@ -135,7 +136,8 @@ bool jf_memory(Compiler *c, uint8_t op, const uint8_t **pc)
   case OP_MEMORY_SIZE: {
     leb_skip(pc);
     int r = jf_alloc_gpr(c);
-    x64_load(&c->b, 8, false, true, RAX, x64_mem(REG_INST, offsetof(Instance, memories)));
+    jf_load_inst(c, RAX);
+    x64_load(&c->b, 8, false, true, RAX, x64_mem(RAX, offsetof(Instance, memories)));
     x64_load(&c->b, 8, false, true, RAX, x64_mem(RAX, 0));
     x64_load(&c->b, 4, false, false, r, x64_mem(RAX, offsetof(Memory, pages)));
     jf_push_reg(c, VAL_I32, r);
