@@ -74,12 +74,15 @@ static Rm rm_reg(int r) { return (Rm){true, r, {0, 0, 0, 0}}; }
 static Rm rm_mem(X64Mem m) { return (Rm){false, 0, m}; }
 
 /* prefix: 0 or a legacy prefix (0x66, 0xF2, 0xF3); byte_regs: the operation
- * names 8-bit registers, where SPL..DIL need an (empty) REX. */
+ * names 8-bit registers, where SPL..DIL need an (empty) REX.  The bytes are
+ * put together in a small array and appended at once (at most 15). */
 static void emit_op(X64Buf *b, uint8_t prefix, bool w, bool byte_regs, const uint8_t *op, int oplen,
                     int reg, Rm rm)
 {
+  uint8_t t[16];
+  int n = 0;
   if (prefix)
-    x64_byte(b, prefix);
+    t[n++] = prefix;
   uint8_t rex = 0x40 | (w ? 8 : 0) | ((reg & 8) ? 4 : 0);
   if (rm.is_reg) {
     rex |= (rm.reg & 8) ? 1 : 0;
@@ -91,39 +94,44 @@ static void emit_op(X64Buf *b, uint8_t prefix, bool w, bool byte_regs, const uin
   }
   bool need = rex != 0x40 || (byte_regs && ((reg >= 4 && reg < 8) || (rm.is_reg && rm.reg >= 4 && rm.reg < 8)));
   if (need)
-    x64_byte(b, rex);
+    t[n++] = rex;
   for (int i = 0; i < oplen; i++)
-    x64_byte(b, op[i]);
+    t[n++] = op[i];
   uint8_t r = (uint8_t)((reg & 7) << 3);
   if (rm.is_reg) {
-    x64_byte(b, 0xC0 | r | (rm.reg & 7));
-    return;
-  }
-  X64Mem m = rm.mem;
-  if (m.base < 0) { /* RIP-relative */
-    x64_byte(b, 0x05 | r);
-    x64_u32(b, (uint32_t)m.disp);
-    return;
-  }
-  uint8_t mod;
-  if (m.disp == 0 && (m.base & 7) != RBP)
-    mod = 0x00;
-  else if (fits8(m.disp))
-    mod = 0x40;
-  else
-    mod = 0x80;
-  if (m.index >= 0 || (m.base & 7) == RSP) {
-    uint8_t ss = m.scale == 8 ? 3 : m.scale == 4 ? 2 : m.scale == 2 ? 1 : 0;
-    uint8_t idx = m.index >= 0 ? (uint8_t)(m.index & 7) : 4; /* 4: no index */
-    x64_byte(b, mod | r | 4);
-    x64_byte(b, (uint8_t)(ss << 6 | idx << 3 | (m.base & 7)));
+    t[n++] = 0xC0 | r | (rm.reg & 7);
+  } else if (rm.mem.base < 0) { /* RIP-relative */
+    t[n++] = 0x05 | r;
+    memcpy(t + n, &rm.mem.disp, 4);
+    n += 4;
   } else {
-    x64_byte(b, mod | r | (m.base & 7));
+    X64Mem m = rm.mem;
+    uint8_t mod;
+    if (m.disp == 0 && (m.base & 7) != RBP)
+      mod = 0x00;
+    else if (fits8(m.disp))
+      mod = 0x40;
+    else
+      mod = 0x80;
+    if (m.index >= 0 || (m.base & 7) == RSP) {
+      uint8_t ss = m.scale == 8 ? 3 : m.scale == 4 ? 2 : m.scale == 2 ? 1 : 0;
+      uint8_t idx = m.index >= 0 ? (uint8_t)(m.index & 7) : 4; /* 4: no index */
+      t[n++] = mod | r | 4;
+      t[n++] = (uint8_t)(ss << 6 | idx << 3 | (m.base & 7));
+    } else {
+      t[n++] = mod | r | (m.base & 7);
+    }
+    if (mod == 0x40) {
+      t[n++] = (uint8_t)(int8_t)m.disp;
+    } else if (mod == 0x80) {
+      memcpy(t + n, &m.disp, 4);
+      n += 4;
+    }
   }
-  if (mod == 0x40)
-    x64_byte(b, (uint8_t)(int8_t)m.disp);
-  else if (mod == 0x80)
-    x64_u32(b, (uint32_t)m.disp);
+  if (reserve(b, (size_t)n)) {
+    memcpy(b->code + b->len, t, (size_t)n);
+    b->len += (size_t)n;
+  }
 }
 
 static void op1(X64Buf *b, bool w, uint8_t op, int reg, Rm rm)
