@@ -665,6 +665,10 @@ static bool compile_body(Compiler *c)
   const uint8_t *pc = c->def->body;
   const uint8_t *end = c->def->end;
   while (pc < end && c->error == NULL && !c->b.failed) {
+    if (c->b.len > c->max_bytes) {
+      jf_fail(c, "function too large for the Fast JIT");
+      break;
+    }
     uint8_t op = *pc++;
     if (c->unreachable) {
       if (op == OP_BLOCK || op == OP_LOOP || op == OP_IF) {
@@ -703,7 +707,8 @@ static bool compile_body(Compiler *c)
   return c->error == NULL && !c->b.failed;
 }
 
-bool jf_compile_function(JitModule *jm, uint32_t def_index, X64Buf *out, const char **why)
+bool jf_compile_function(JitModule *jm, uint32_t def_index, size_t max_bytes, X64Buf *out,
+                         const char **why)
 {
   Compiler c;
   memset(&c, 0, sizeof c);
@@ -714,6 +719,7 @@ bool jf_compile_function(JitModule *jm, uint32_t def_index, X64Buf *out, const c
   c.func_index = jm->m->num_imported_funcs + def_index;
   c.type = &jm->m->types[c.def->type_index];
   c.bounds_checks = jm->bounds_checks;
+  c.max_bytes = max_bytes;
   c.nlocals = c.type->num_params + c.def->num_locals;
   c.ret_jumps = UINT32_MAX;
   if ((uint64_t)c.nlocals + c.def->max_stack > (1u << 24)) {

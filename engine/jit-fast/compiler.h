@@ -93,6 +93,7 @@ typedef struct Compiler {
   struct JitModule *jm;
   uint32_t func_index; /* in the module's function index space */
   bool bounds_checks;
+  size_t max_bytes;    /* the code may not grow past this */
 
   Val *vs;
   uint32_t depth, vcap;

@@ -74,7 +74,12 @@ static void *code_for(JitModule *jm, uint32_t def, char *err, size_t err_size)
   if (code == NULL) {
     X64Buf out;
     const char *why = NULL;
-    if (!jf_compile_function(jm, def, &out, &why)) {
+    /* The module's code stays within its side budget (module.h): a
+     * function may use what the module has left; only hostile shapes
+     * (multi-value copies at many branches) get near it. */
+    size_t budget = module_side_budget(jm->m), used = module_side_bytes(jm->m);
+    size_t left = budget > used ? budget - used : 0;
+    if (!jf_compile_function(jm, def, left, &out, &why)) {
       snprintf(err, err_size, "Fast JIT: cannot compile function %u: %s",
                jm->m->num_imported_funcs + def, why);
     } else {
@@ -83,8 +88,10 @@ static void *code_for(JitModule *jm, uint32_t def, char *err, size_t err_size)
         snprintf(err, err_size,
                  "Fast JIT code cache is full (%zu bytes; raise it with --jit-codecache-size)",
                  codemem_size());
-      else
+      else {
         jm->code_bytes += out.len;
+        atomic_fetch_add(&jm->cache.bytes, out.len);
+      }
       x64_free(&out);
     }
     if (code != NULL)

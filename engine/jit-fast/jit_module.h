@@ -23,9 +23,10 @@ typedef struct JitModule {
   size_t code_bytes;    /* machine code made so far */
 } JitModule;
 
-/* Compiles defined function `def_index` of jm->m into out.  Returns false
- * with a reason in *why (only resource limits: validated code always
- * compiles). */
-bool jf_compile_function(JitModule *jm, uint32_t def_index, X64Buf *out, const char **why);
+/* Compiles defined function `def_index` of jm->m into out, in at most
+ * max_bytes of machine code.  Returns false with a reason in *why (only
+ * resource limits: validated code always compiles). */
+bool jf_compile_function(JitModule *jm, uint32_t def_index, size_t max_bytes, X64Buf *out,
+                         const char **why);
 
 #endif

@@ -97,7 +97,7 @@ int main(int argc, char **argv)
     double t3 = now_ms();
     for (uint32_t i = 0; i < num_defs; i++) {
       const char *why = NULL;
-      made[i] = fast_translate(m, i, NULL, &why);
+      made[i] = fast_translate(m, i, NULL, SIZE_MAX, &why);
       if (!made[i]) {
         fprintf(stderr, "%s: function %u: %s\n", argv[1], i, why);
         return 1;

@@ -308,6 +308,34 @@ static void test_terminate_and_fuel(void)
   unload(l);
 }
 
+/* --- hostile code: within the module's side budget --- */
+
+/* Each of 1000 br_ifs moves 1000 values: code far larger than the module's
+ * side budget (module.h) is refused with a clear trap, and the instance
+ * stays usable. */
+static void test_too_large(void)
+{
+  GString *wat = g_string_new("(module (type $many (func (result");
+  for (int i = 0; i < 1000; i++)
+    g_string_append(wat, " i32");
+  g_string_append(wat, ")))\n (func (export \"big\") (param i32)\n"
+                       "  (block (type $many) (i32.const 0)");
+  for (int i = 0; i < 1000; i++)
+    g_string_append(wat, " (i32.const 1)");
+  for (int i = 0; i < 1000; i++)
+    g_string_append(wat, " (br_if 0 (local.get 0))");
+  g_string_append(wat, " (br 0)) (return))\n (func (export \"small\") (result i32) (i32.const 5)))");
+  Loaded *l = load_text(wat->str, TIER_FAST_JIT);
+  g_string_free(wat, TRUE);
+  uint64_t argv[4] = {0};
+  g_assert_false(runtime_call(l->env, export_func(l, "big"), argv));
+  g_assert_nonnull(strstr(l->inst->exception, "function too large for the Fast JIT"));
+  l->inst->has_exception = false;
+  g_assert_cmpuint(run(l, "small", 0, 0), ==, 5);
+  g_assert_cmpuint(((JitModule *)l->module->jit_code)->cache.bytes, <=, module_side_budget(l->module));
+  unload(l);
+}
+
 /* --- a full code cache --- */
 
 static void test_code_cache_full(void)
@@ -353,6 +381,7 @@ int main(int argc, char **argv)
   g_test_add_func("/jit-fast/exhaustion/main-thread", test_exhaustion_main);
   g_test_add_func("/jit-fast/exhaustion/small-stack-thread", test_exhaustion_small_thread);
   g_test_add_func("/jit-fast/terminate-and-fuel", test_terminate_and_fuel);
+  g_test_add_func("/jit-fast/too-large", test_too_large);
   g_test_add_func("/jit-fast/code-cache-full", test_code_cache_full);
   return g_test_run();
 }
