@@ -191,13 +191,21 @@ Val *jf_top(Compiler *c)
   return c->depth ? &c->vs[c->depth - 1] : NULL;
 }
 
+int jf_pinned(Compiler *c, uint32_t index)
+{
+  for (unsigned i = 0; i < c->npins; i++)
+    if (c->pin_local[i] == index)
+      return c->pin_reg[i];
+  return -1;
+}
+
 bool jf_mem_of(Compiler *c, const Val *v, X64Mem *m)
 {
   if (v->kind == V_STACK) {
     *m = jf_slot(c, v->idx);
     return true;
   }
-  if (v->kind == V_LOCAL) {
+  if (v->kind == V_LOCAL && jf_pinned(c, v->idx) < 0) {
     *m = jf_local(c, v->idx);
     return true;
   }
@@ -242,7 +250,23 @@ static void materialize(Compiler *c, Val *v, int reg)
     }
   } else if (jf_mem_of(c, v, &m)) {
     load_mem(c, v->type, reg, m);
+  } else if (v->kind == V_LOCAL) { /* pinned; read as v's type */
+    int p = jf_pinned(c, v->idx);
+    if (type_is_float(v->type))
+      x64_movd_to_xmm(&c->b, v->type == VAL_F64, reg, p);
+    else
+      x64_mov_rr(&c->b, type_is_64(v->type), reg, p);
   }
+}
+
+int jf_read_reg(Compiler *c, Val *v)
+{
+  if (v->kind == V_LOCAL && !type_is_float(v->type)) {
+    int p = jf_pinned(c, v->idx);
+    if (p >= 0)
+      return p;
+  }
+  return jf_to_reg(c, v);
 }
 
 int jf_to_reg(Compiler *c, Val *v)
@@ -299,9 +323,12 @@ static void spill(Compiler *c, uint32_t i)
     }
     break;
   case V_LOCAL:
-    jf_mem_of(c, v, &m);
-    x64_load(&c->b, 8, false, true, RAX, m);
-    x64_store(&c->b, 8, slot, RAX);
+    if (jf_mem_of(c, v, &m)) {
+      x64_load(&c->b, 8, false, true, RAX, m);
+      x64_store(&c->b, 8, slot, RAX);
+    } else {
+      x64_store(&c->b, 8, slot, jf_pinned(c, v->idx));
+    }
     break;
   case V_FLAGS:
     x64_setcc(&c->b, (X64Cond)v->cc, RAX);
@@ -454,6 +481,24 @@ static bool locals_and_stack(Compiler *c, uint8_t op, const uint8_t **pc)
       return true;
     }
     jf_detach_local(c, i);
+    int pin = jf_pinned(c, i);
+    if (pin >= 0) {
+      bool w = type_is_64(v.type);
+      X64Mem vm;
+      int from = v.kind == V_LOCAL ? jf_pinned(c, v.idx) : -1;
+      if (v.kind == V_CONST)
+        x64_mov_ri(b, pin, v.imm);
+      else if (from >= 0)
+        x64_mov_rr(b, w, pin, from);
+      else if (jf_mem_of(c, &v, &vm))
+        x64_load(b, w ? 8 : 4, false, w, pin, vm);
+      else
+        x64_mov_rr(b, w, pin, jf_to_reg(c, &v));
+      jf_free(c, &v);
+      if (op == OP_LOCAL_TEE)
+        push_local(c, v.type, i);
+      return true;
+    }
     X64Mem m = jf_local(c, i);
     if (v.kind == V_CONST && (!type_is_64(v.type) || ((int64_t)v.imm >= INT32_MIN &&
                                                        (int64_t)v.imm <= INT32_MAX))) {
@@ -551,23 +596,55 @@ static void skip_imm(const uint8_t **pc, uint8_t imm)
 
 /* --- one function --- */
 
-/* Whether the body has a load or store (they address memory 0 through
- * r14): a quick scan, so functions without any keep a smaller frame. */
-static bool body_uses_memory(const FuncDef *def)
+/* A quick look at the body before the pass: whether it has a load or store
+ * (they address memory 0 through r14, which is then saved: functions
+ * without any keep a smaller frame), and, in a function with a loop, which
+ * integer locals are used most (up to three live in rbx, r12, r13). */
+static void scan_body(Compiler *c)
 {
+  static const int pin_regs[] = {RBX, R12, R13};
+  const FuncDef *def = c->def;
+  uint32_t *uses = calloc(c->nlocals ? c->nlocals : 1, sizeof *uses);
+  bool has_loop = false;
   const uint8_t *pc = def->body;
   while (pc < def->end) {
     uint8_t op = *pc++;
     if (op >= OP_I32_LOAD && op <= OP_I64_STORE32)
-      return true;
+      c->uses_memory = true;
+    if (op == OP_LOOP)
+      has_loop = true;
     if (op == OP_PREFIX_FC) {
       uint32_t sub = leb_u32(&pc);
       skip_imm(&pc, sub < OP_FC_COUNT ? opcode_fc_info[sub].imm : IMM_NONE);
+    } else if (op == OP_LOCAL_GET || op == OP_LOCAL_SET || op == OP_LOCAL_TEE) {
+      uint32_t i = leb_u32(&pc);
+      if (uses && i < c->nlocals)
+        uses[i]++;
     } else {
       skip_imm(&pc, opcode_info[op].imm);
     }
   }
-  return false;
+  if (c->m->num_memories == 0)
+    c->uses_memory = false;
+  if (has_loop && uses) {
+    while (c->npins < 3) {
+      uint32_t best = UINT32_MAX, count = 2; /* a local used once or twice is not worth it */
+      for (uint32_t i = 0; i < c->nlocals; i++) {
+        uint8_t t = def->local_types[i];
+        if ((t == VAL_I32 || t == VAL_I64) && uses[i] > count) {
+          best = i;
+          count = uses[i];
+        }
+      }
+      if (best == UINT32_MAX)
+        break;
+      uses[best] = 0;
+      c->pin_local[c->npins] = best;
+      c->pin_reg[c->npins] = (uint8_t)pin_regs[c->npins];
+      c->npins++;
+    }
+  }
+  free(uses);
 }
 
 static void prologue(Compiler *c)
@@ -577,6 +654,8 @@ static void prologue(Compiler *c)
   x64_push(b, R15);
   if (c->uses_memory)
     x64_push(b, R14);
+  for (unsigned i = 0; i < c->npins; i++)
+    x64_push(b, c->pin_reg[i]);
   x64_alu_ri(b, ALU_SUB, true, RSP, (int32_t)c->frame);
   x64_mov_rr(b, true, REG_ENV, RDI);
   x64_alu_rm(b, ALU_CMP, true, RSP, x64_mem(REG_ENV, offsetof(ExecEnv, native_stack_limit)));
@@ -589,11 +668,20 @@ static void prologue(Compiler *c)
   }
 
   /* The parameters into their local slots, as the C ABI passed them. */
-  int32_t incoming = (int32_t)c->frame + 8 * (c->uses_memory ? 2 : 1) + 8;
+  int32_t incoming = (int32_t)c->frame + 8 * (int32_t)(1 + c->uses_memory + c->npins) + 8;
   int ni = 1, nf = 0, nstack = 0;
   for (uint32_t i = 0; i < t->num_params; i++) {
     uint8_t pt = functype_params(t)[i];
     X64Mem dst = jf_local(c, i);
+    int pin = jf_pinned(c, i);
+    if (pin >= 0) { /* an i32 zero-extended: the ABI leaves the upper half undefined */
+      bool w = type_is_64(pt);
+      if (ni < 6)
+        x64_mov_rr(b, w, pin, arg_gprs[ni++]);
+      else
+        x64_load(b, w ? 8 : 4, false, w, pin, x64_mem(RSP, incoming + 8 * nstack++));
+      continue;
+    }
     if (type_is_float(pt)) {
       if (nf < 8) {
         x64_movs_store(b, pt == VAL_F64, dst, nf++);
@@ -624,6 +712,9 @@ static void prologue(Compiler *c)
     x64_mov_ri(b, RCX, zero);
     x64_rep_stosq(b);
   }
+  for (unsigned i = 0; i < c->npins; i++)
+    if (c->pin_local[i] >= t->num_params)
+      x64_mov_ri(b, c->pin_reg[i], 0);
   jf_poll(c);
 }
 
@@ -632,6 +723,8 @@ static void epilogue_and_stubs(Compiler *c)
   X64Buf *b = &c->b;
   jf_patch_bind(c, c->ret_jumps, b->len);
   x64_alu_ri(b, ALU_ADD, true, RSP, (int32_t)c->frame);
+  for (unsigned i = c->npins; i-- > 0;)
+    x64_pop(b, c->pin_reg[i]);
   if (c->uses_memory)
     x64_pop(b, R14);
   x64_pop(b, R15);
@@ -726,10 +819,10 @@ bool jf_compile_function(JitModule *jm, uint32_t def_index, size_t max_bytes, X6
     *why = "function frame too large for the Fast JIT";
     return false;
   }
-  c.uses_memory = jm->m->num_memories > 0 && body_uses_memory(c.def);
+  scan_body(&c);
   /* locals, slots, the results pointer; rsp 16-aligned after the return
    * address and the saved registers */
-  uint32_t pushed = 8 + 8 * (c.uses_memory ? 2 : 1);
+  uint32_t pushed = 8 + 8 * (1 + c.uses_memory + c.npins);
   c.frame = 8 * (c.nlocals + c.def->max_stack + (c.type->num_results >= 2 ? 1 : 0));
   if ((pushed + c.frame) % 16)
     c.frame += 8;

@@ -111,6 +111,12 @@ typedef struct Compiler {
   int32_t sp_adjust;  /* rsp moved down for outgoing stack arguments */
   uint32_t frame;     /* bytes below the saved registers */
   bool uses_memory;   /* r14 holds memory 0's base (and is saved) */
+  /* Integer locals living in callee-saved registers for the whole call
+   * (functions with loops, the most used ones): calls keep them, so merges
+   * and calls need nothing for them. */
+  uint8_t npins;
+  uint8_t pin_reg[3];
+  uint32_t pin_local[3];
   uint32_t ret_jumps; /* patch list: jumps to the epilogue */
 
   bool unreachable;  /* the rest of the current block is dead code */
@@ -143,6 +149,11 @@ int jf_to_reg(Compiler *c, Val *v);
 void jf_load_into(Compiler *c, Val *v, int reg);
 /* v as a memory operand if it is in memory (slot or local). */
 bool jf_mem_of(Compiler *c, const Val *v, X64Mem *m);
+/* The register of local `index` if it lives in one, else -1. */
+int jf_pinned(Compiler *c, uint32_t index);
+/* A register holding v for reading only (a register value's own, or a
+ * pinned local's), else v is put in a register it owns. */
+int jf_read_reg(Compiler *c, Val *v);
 void jf_spill_all(Compiler *c);
 void jf_materialize_flags(Compiler *c);
 /* Makes no entry refer to local `index` (before it changes). */

@@ -42,7 +42,7 @@ static X64Mem address(Compiler *c, Val *addr, uint32_t offset, int size)
     x64_mov_ri(b, RAX, ea);
     return x64_mem_idx(REG_MEMBASE, RAX, 1, 0);
   }
-  int ra = jf_to_reg(c, addr);
+  int ra = jf_read_reg(c, addr);
   if (c->bounds_checks) {
     uint64_t end = (uint64_t)offset + (uint64_t)size;
     if (end <= INT32_MAX) {

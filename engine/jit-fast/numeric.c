@@ -80,7 +80,7 @@ static void int_compare(Compiler *c, bool w, X64Cond cc)
     b = t;
     cc = swap_cond(cc);
   }
-  int ra = jf_to_reg(c, &a);
+  int ra = jf_read_reg(c, &a);
   X64Mem m;
   if (fits_imm(&b)) {
     if (b.imm == 0 && (cc == CC_E || cc == CC_NE))
@@ -90,7 +90,7 @@ static void int_compare(Compiler *c, bool w, X64Cond cc)
   } else if (jf_mem_of(c, &b, &m)) {
     x64_alu_rm(&c->b, ALU_CMP, w, ra, m);
   } else {
-    int rb = jf_to_reg(c, &b);
+    int rb = jf_read_reg(c, &b);
     x64_alu_rr(&c->b, ALU_CMP, w, ra, rb);
   }
   jf_free(c, &a);
@@ -110,7 +110,7 @@ static void eqz(Compiler *c, bool w)
     jf_push_const(c, VAL_I32, a.imm == 0);
     return;
   }
-  int r = jf_to_reg(c, &a);
+  int r = jf_read_reg(c, &a);
   x64_test_rr(&c->b, w, r, r);
   jf_free(c, &a);
   jf_push_flags(c, CC_E);
@@ -158,7 +158,7 @@ static void alu(Compiler *c, bool w, X64Alu op)
   } else if (jf_mem_of(c, &b, &m)) {
     x64_alu_rm(&c->b, op, w, ra, m);
   } else {
-    int rb = jf_to_reg(c, &b);
+    int rb = jf_read_reg(c, &b);
     x64_alu_rr(&c->b, op, w, ra, rb);
     jf_free(c, &b);
   }
@@ -186,7 +186,7 @@ static void mul(Compiler *c, bool w)
   } else if (jf_mem_of(c, &b, &m)) {
     x64_imul_rm(&c->b, w, ra, m);
   } else {
-    int rb = jf_to_reg(c, &b);
+    int rb = jf_read_reg(c, &b);
     x64_imul_rr(&c->b, w, ra, rb);
     jf_free(c, &b);
   }
@@ -476,7 +476,7 @@ static void select_op(Compiler *c)
   }
   X64Mem m;
   bool in_mem = jf_mem_of(c, &vb, &m);
-  int rb = in_mem ? -1 : jf_to_reg(c, &vb);
+  int rb = in_mem ? -1 : jf_read_reg(c, &vb);
   X64Cond cc;
   if (cond.kind == V_FLAGS) {
     cc = (X64Cond)cond.cc;
