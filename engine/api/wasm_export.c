@@ -24,6 +24,9 @@
 #if WP_HAVE_LLVM_JIT
 #include "../jit-llvm/llvm_jit.h"
 #endif
+#if WP_HAVE_FAST_JIT
+#include "../jit-fast/jit_fast.h"
+#endif
 
 /* --- runtime state --- */
 
@@ -103,6 +106,13 @@ bool wasm_runtime_full_init(RuntimeInitArgs *init_args)
   if (init_args->llvm_jit_opt_level || init_args->llvm_jit_size_level)
     wasm_runtime_set_llvm_jit_options(init_args->llvm_jit_opt_level ? init_args->llvm_jit_opt_level : 3,
                                       init_args->llvm_jit_size_level, false);
+#if WP_HAVE_FAST_JIT
+  /* The code cache is made on first use; a later size cannot apply. */
+  if (init_args->fast_jit_code_cache_size &&
+      !jit_fast_set_code_cache_size(init_args->fast_jit_code_cache_size))
+    api_log(WASM_LOG_LEVEL_WARNING, "the Fast JIT code cache exists already: size %u ignored",
+            init_args->fast_jit_code_cache_size);
+#endif
   /* WASI's host functions, registered first so an embedder's own natives
    * for the same names win (the latest registration is found first). */
   if (first && !wasi_register()) {

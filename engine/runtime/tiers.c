@@ -22,6 +22,9 @@
 #if WP_HAVE_LLVM_JIT
 #include "../jit-llvm/llvm_jit.h"
 #endif
+#if WP_HAVE_FAST_JIT
+#include "../jit-fast/jit_fast.h"
+#endif
 
 static atomic_int default_mode = TIER_DEFAULT;
 
@@ -130,6 +133,11 @@ void tier_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
 #if WP_HAVE_LLVM_JIT
   case TIER_LLVM_JIT:
     llvm_jit_call(env, f, argv);
+    return;
+#endif
+#if WP_HAVE_FAST_JIT
+  case TIER_FAST_JIT:
+    jit_fast_call(env, f, argv);
     return;
 #endif
   default:

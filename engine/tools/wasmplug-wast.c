@@ -40,6 +40,7 @@
 #undef module_free
 
 static const char *program = "wasmplug-wast";
+static uint32_t code_cache_size; /* --jit-codecache-size, 0: the default */
 
 struct mode_name {
   const char *name;
@@ -723,6 +724,7 @@ static bool run_file(const char *path, RunningMode mode, bool expect_simd, bool 
   RuntimeInitArgs init;
   memset(&init, 0, sizeof init);
   init.running_mode = mode;
+  init.fast_jit_code_cache_size = code_cache_size;
   if (!wasm_runtime_full_init(&init)) {
     printf("%s: cannot initialise the runtime\n", path);
     totals->failed++;
@@ -811,11 +813,12 @@ static void usage(FILE *out)
           "Options:\n"
           "  --mode=MODE                 interp, fast-interp, fast-jit, llvm-jit or\n"
           "                              multi-tier-jit (default: the best built)\n"
-"  --interp, --fast-interp, --fast-jit, --llvm-jit, --multi-tier-jit\n"
+          "  --interp, --fast-interp, --fast-jit, --llvm-jit, --multi-tier-jit\n"
           "                              the same as --mode=...\n"
           "  --llvm-jit-opt-level=N      LLVM optimisation level, 0-3 (default 3)\n"
           "  --llvm-jit-size-level=N     LLVM size level: 0 speed (default), 1 -Os, 2 -Oz\n"
           "  --llvm-jit-eager            compile each module whole at its first call\n"
+          "  --jit-codecache-size=N      the Fast JIT's code cache in bytes\n"
           "  --expect-simd-unsupported   count failures caused only by SIMD not being\n"
           "                              supported yet separately; they do not fail the run\n"
           "  --timeout=MS                stop each start function and each invoke after\n"
@@ -841,15 +844,25 @@ int main(int argc, char **argv)
   int i;
   for (i = 1; i < argc && argv[i][0] == '-'; i++) {
     const char *arg = argv[i];
-    size_t m;
-    for (m = 0; m < N_MODES; m++)
-      if (strncmp(arg, "--", 2) == 0 && strcmp(arg + 2, mode_names[m].name) == 0)
+    size_t shortcut;
+    for (shortcut = 0; shortcut < N_MODES; shortcut++)
+      if (strncmp(arg, "--", 2) == 0 && strcmp(arg + 2, mode_names[shortcut].name) == 0)
         break;
-    if (m < N_MODES) {
+    if (strncmp(arg, "--mode=", 7) == 0 || shortcut < N_MODES) {
+      const char *name = shortcut < N_MODES ? arg + 2 : arg + 7;
+      size_t m;
+      for (m = 0; m < N_MODES; m++)
+        if (strcmp(name, mode_names[m].name) == 0)
+          break;
+      if (m == N_MODES) {
+        fprintf(stderr, "%s: unknown mode '%s' (interp, fast-interp, fast-jit, llvm-jit, "
+                        "multi-tier-jit)\n", program, name);
+        return 2;
+      }
       mode = mode_names[m].mode;
       if (!wasm_runtime_is_running_mode_supported(mode)) {
         fprintf(stderr, "%s: running mode '%s' is not supported by this build\n", program,
-                arg + 2);
+                name);
         return 2;
       }
     } else if (strncmp(arg, "--llvm-jit-opt-level=", 21) == 0 && arg[21] >= '0' && arg[21] <= '3' &&
@@ -860,21 +873,14 @@ int main(int argc, char **argv)
       size_level = (unsigned)(arg[22] - '0');
     } else if (strcmp(arg, "--llvm-jit-eager") == 0) {
       eager = true;
-    } else if (strncmp(arg, "--mode=", 7) == 0) {
-      for (m = 0; m < N_MODES; m++)
-        if (strcmp(arg + 7, mode_names[m].name) == 0)
-          break;
-      if (m == N_MODES) {
-        fprintf(stderr, "%s: unknown mode '%s' (interp, fast-interp, fast-jit, llvm-jit, "
-                        "multi-tier-jit)\n", program, arg + 7);
+    } else if (strncmp(arg, "--jit-codecache-size=", 21) == 0) {
+      char *end;
+      unsigned long long v = strtoull(arg + 21, &end, 10);
+      if (end == arg + 21 || *end || v == 0 || v > UINT32_MAX) {
+        fprintf(stderr, "%s: invalid code cache size '%s'\n", program, arg + 21);
         return 2;
       }
-      mode = mode_names[m].mode;
-      if (!wasm_runtime_is_running_mode_supported(mode)) {
-        fprintf(stderr, "%s: running mode '%s' is not supported by this build\n", program,
-                arg + 7);
-        return 2;
-      }
+      code_cache_size = (uint32_t)v;
     } else if (strncmp(arg, "--timeout=", 10) == 0 || strncmp(arg, "--fuel=", 7) == 0) {
       bool is_timeout = arg[2] == 't';
       const char *num = strchr(arg, '=') + 1;

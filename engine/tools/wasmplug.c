@@ -40,6 +40,7 @@ static void usage(FILE *out)
           "  --llvm-jit-eager          compile the whole module, on all cores, at the\n"
           "                            first call (default: each function at its first)\n"
           "  --multi-tier-jit          Fast JIT first, LLVM JIT tier-up\n"
+          "  --jit-codecache-size=N    the Fast JIT's code cache in bytes (default 64 MiB)\n"
           "\n"
           "Options:\n"
           "  -f NAME, --function NAME  call the exported function NAME\n"
@@ -155,6 +156,7 @@ int main(int argc, char **argv)
   uint32_t stack_size = 0;
   uint32_t opt_level = 3, size_level = 0;
   bool eager = false;
+  uint32_t code_cache_size = 0;
   unsigned long long timeout_ms = 0, fuel = 0; /* 0: no limit */
   int i;
   /* WASI grants, pointing into argv (file-level, so an early return
@@ -234,6 +236,11 @@ int main(int argc, char **argv)
       size_level = (uint32_t)v;
     } else if (strcmp(arg, "--llvm-jit-eager") == 0) {
       eager = true;
+    } else if (strncmp(arg, "--jit-codecache-size=", 21) == 0) {
+      if (!parse_size(arg + 21, &code_cache_size) || code_cache_size == 0) {
+        fprintf(stderr, "%s: invalid code cache size '%s'\n", program, arg + 21);
+        return 2;
+      }
     } else if (strcmp(arg, "--list-modes") == 0) {
       for (size_t m = 0; m < N_MODE_FLAGS; m++)
         printf("%-16s %s\n", mode_flags[m].name,
@@ -273,6 +280,7 @@ int main(int argc, char **argv)
   memset(&init, 0, sizeof init);
   init.running_mode = mode;
   init.llvm_jit_opt_level = opt_level;
+  init.fast_jit_code_cache_size = code_cache_size;
   if (!wasm_runtime_full_init(&init)) {
     fprintf(stderr, "%s: cannot initialise the runtime\n", program);
     return 1;

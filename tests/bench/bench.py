@@ -278,6 +278,12 @@ def main(argv):
                          ' function on its first call); translated code %d bytes = %.1fx the'
                          ' bytecode.' % (info['fast_ms'], info['fast_bytes'],
                                          info['fast_bytes'] / max(info['code_bytes'], 1)))
+        if 'jit_ms' in info:
+            lines.append('Fast JIT: compiling every function %.1f ms on one thread = %.1f MB/s of'
+                         ' bytecode (done lazily, per function on its first call); machine code'
+                         ' %d bytes = %.1fx the bytecode.' % (
+                             info['jit_ms'], info['code_bytes'] / 1e3 / max(info['jit_ms'], 1e-3),
+                             info['jit_bytes'], info['jit_bytes'] / max(info['code_bytes'], 1)))
         out.append(' '.join(lines))
     if 'node_compile_ms' in info:
         out.append('Node: `WebAssembly.compile` of it takes %.1f ms.' % info['node_compile_ms'])

@@ -17,6 +17,9 @@
  *                    this is the cost of a program that calls them all)
  *   fast_bytes       the translated code: each function's code array as
  *                    malloc reports it (malloc_usable_size) plus its FastFunc
+ *   jit_ms           compiling every function with the Fast JIT, on one
+ *                    thread (also lazy in that mode)
+ *   jit_bytes        the machine code it made
  *
  * Translations are made with no handler table (as the switch build does:
  * cells hold operation numbers), which costs the same as storing addresses.
@@ -31,6 +34,9 @@
 #include "wp_config.h"
 #if WP_HAVE_FAST_INTERP
 #include "interp-fast/fast_code.h"
+#endif
+#if WP_HAVE_FAST_JIT
+#include "jit-fast/jit_fast.h"
 #endif
 
 static double now_ms(void)
@@ -62,8 +68,11 @@ int main(int argc, char **argv)
   }
   fclose(f);
 
-  double decode_ms = 1e30, validate_ms = 1e30, fast_ms = 1e30;
-  size_t code_bytes = 0, side_table_bytes = 0, fast_bytes = 0;
+  double decode_ms = 1e30, validate_ms = 1e30, fast_ms = 1e30, jit_ms = 1e30;
+  size_t code_bytes = 0, side_table_bytes = 0, fast_bytes = 0, jit_bytes = 0;
+#if WP_HAVE_FAST_JIT
+  jit_fast_set_code_cache_size((size_t)1 << 30); /* room for the largest module */
+#endif
   uint32_t num_defs = 0;
   char error[256];
   for (int r = 0; r < repeat; r++) {
@@ -88,7 +97,7 @@ int main(int argc, char **argv)
     double t3 = now_ms();
     for (uint32_t i = 0; i < num_defs; i++) {
       const char *why = NULL;
-      made[i] = fast_translate(m, i, NULL, &why);
+      made[i] = fast_translate(m, i, NULL, SIZE_MAX, &why);
       if (!made[i]) {
         fprintf(stderr, "%s: function %u: %s\n", argv[1], i, why);
         return 1;
@@ -103,6 +112,16 @@ int main(int argc, char **argv)
     }
     free(made);
 #endif
+#if WP_HAVE_FAST_JIT
+    double t5 = now_ms();
+    jit_bytes = jit_fast_compile_all(m, error, sizeof error);
+    double t6 = now_ms();
+    if (jit_bytes == 0) {
+      fprintf(stderr, "%s: %s\n", argv[1], error);
+      return 1;
+    }
+    jit_ms = t6 - t5 < jit_ms ? t6 - t5 : jit_ms;
+#endif
     module_free(m);
   }
   printf("functions %u\n", num_defs);
@@ -113,6 +132,10 @@ int main(int argc, char **argv)
 #if WP_HAVE_FAST_INTERP
   printf("fast_ms %.3f\n", fast_ms);
   printf("fast_bytes %zu\n", fast_bytes);
+#endif
+#if WP_HAVE_FAST_JIT
+  printf("jit_ms %.3f\n", jit_ms);
+  printf("jit_bytes %zu\n", jit_bytes);
 #endif
   free(bytes);
   return 0;

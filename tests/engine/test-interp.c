@@ -2,7 +2,7 @@
  * test-interp.c -- the classic interpreter through the internal API:
  * decode_module + validate_module + instance_new + exec_env_new +
  * runtime_call, with every instance set to the interpreter under test
- * (WP_TEST_MODE: interp, fast-interp or llvm-jit; meson runs each built).
+ * (WP_TEST_MODE: interp, fast-interp, fast-jit or llvm-jit; meson runs each built).
  *
  * Modules are tests/wat/interp-*.wat, built to .wasm by meson.
  */
@@ -35,6 +35,8 @@ static int test_mode(void)
     return TIER_FAST_INTERP;
   if (mode && strcmp(mode, "llvm-jit") == 0)
     return TIER_LLVM_JIT;
+  if (mode && strcmp(mode, "fast-jit") == 0)
+    return TIER_FAST_JIT;
   return TIER_INTERP;
 }
 
@@ -1055,7 +1057,7 @@ static void test_fast_differential(void)
         inst[t] = instance_new(m, NULL, NULL, 65536, err, sizeof err);
         if (!inst[t])
           break;
-        inst[t]->running_mode = t == 0 ? TIER_INTERP : TIER_FAST_INTERP;
+        inst[t]->running_mode = t == 0 ? TIER_INTERP : test_mode();
         env[t] = exec_env_new(inst[t], 65536);
       }
     for (uint32_t x = 0; inst[1] && x < m->num_exports; x++) {
@@ -1129,6 +1131,9 @@ int main(int argc, char **argv)
     if (tier_is_supported(TIER_INTERP))
       g_test_add_func("/interp/fast/differential", test_fast_differential);
   }
+  /* the Fast JIT against the classic interpreter the same way */
+  if (test_mode() == TIER_FAST_JIT && tier_is_supported(TIER_INTERP))
+    g_test_add_func("/interp/fast-jit/differential", test_fast_differential);
 #endif
   return g_test_run();
 }

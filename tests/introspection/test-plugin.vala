@@ -42,19 +42,26 @@ void test_greeter () {
         return new Variant ("()");
     });
 
+    /* every interpreter and compiler this build has */
+    var engine = new Wasmplug.Engine ();
+    uint n = 0;
     try {
-        foreach (var mode in new Wasmplug.Mode[] { CLASSIC_INTERP, FAST_INTERP }) {
+        foreach (var mode in new Wasmplug.Mode[] { CLASSIC_INTERP, FAST_INTERP, FAST_JIT }) {
+            if (!engine.supports_mode (mode))
+                continue;
             plugin.set_mode (mode);
             assert_true (plugin.mode == mode);
             assert_cmpint (call_i32 (plugin, "greet", new Variant ("(i)", 21)), EQ, 42);
             assert_true (plugin.get_effective_mode () == mode);
+            n++;
         }
     } catch (Error e) {
         error ("%s", e.message);
     }
-    assert_cmpuint (lines.length, EQ, 2);
-    assert_cmpstr (lines[0], EQ, "Hello from Wasm!");
-    assert_cmpstr (lines[1], EQ, "Hello from Wasm!");
+    assert_cmpuint (n, GE, 2);
+    assert_cmpuint (lines.length, EQ, n);
+    for (uint i = 0; i < n; i++)
+        assert_cmpstr (lines[i], EQ, "Hello from Wasm!");
 }
 
 void test_modes () {
