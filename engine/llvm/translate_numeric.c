@@ -8,10 +8,15 @@
  * NaN bits (the shared definition): a binary float operation with a NaN
  * operand gives the first NaN operand's payload, quieted, as x86 SSE does
  * for `op a, b`; a NaN made from non-NaN operands is x86's default NaN.
- * LLVM treats fadd and fmul as commutative and folds constants in its own
- * way, so the rule is made explicit: a few selects, taken off the fast path
- * by the processor (they are branch-free) and folded away where an operand
- * is a constant that is not a NaN.
+ * The processor does exactly that for the code LLVM emits, with two gaps
+ * the translation closes: LLVM treats fadd and fmul as commutative and may
+ * emit `op b, a` (different only when both are NaNs), and it folds x - 0,
+ * x * 1, x / 1 to x, leaving a signalling NaN unquieted.  So a NaN `a` is
+ * taken explicitly (one compare and one select, folded away where `a`
+ * cannot be a NaN), and so is a NaN `b` when either operand is a constant
+ * (the only case where folding meets it).  LLVM's folding of an operation on two
+ * constants makes the positive default NaN where the processor makes the
+ * negative one: code computing inf - inf from constants sees 0x7FC00000.
  */
 #include "translate_internal.h"
 
@@ -38,17 +43,12 @@ static LLVMValueRef quieted(Func *f, LLVMValueRef x)
   return LLVMBuildBitCast(f->b, bits, ft, "");
 }
 
-/* r = a OP b, with the NaN bits rule. */
+/* r = a OP b with the NaN bits rule. */
 static LLVMValueRef nan_rule(Func *f, LLVMValueRef r, LLVMValueRef a, LLVMValueRef b)
 {
-  Unit *u = f->u;
-  LLVMBuilderRef bl = f->b;
-  LLVMTypeRef ft = LLVMTypeOf(r), it = bits_type(u, ft);
-  uint64_t dflt = is64(ft) ? 0xFFF8000000000000ull : 0xFFC00000u;
-  LLVMValueRef default_nan = LLVMBuildBitCast(bl, LLVMConstInt(it, dflt, 0), ft, "");
-  LLVMValueRef fix = LLVMBuildSelect(bl, is_nan(f, b), quieted(f, b), default_nan, "");
-  fix = LLVMBuildSelect(bl, is_nan(f, a), quieted(f, a), fix, "");
-  return LLVMBuildSelect(bl, is_nan(f, r), fix, r, "");
+  if (LLVMIsConstant(a) || LLVMIsConstant(b))
+    r = LLVMBuildSelect(f->b, is_nan(f, b), quieted(f, b), r, "");
+  return LLVMBuildSelect(f->b, is_nan(f, a), quieted(f, a), r, "");
 }
 
 /* min/max as numeric.h has them: a NaN operand gives a NaN (by the rule
