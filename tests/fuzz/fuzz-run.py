@@ -166,7 +166,7 @@ def main():
             if code == 1:
                 status = 1
                 sys.stdout.write(out)
-                paths = set(re.findall(r'^(?:V8 )?DIVERGENCE in (\S+)', out, re.M))
+                paths = set(re.findall(r'^(?:V8 )?DIVERGENCE in (\S+?):?(?: |$)', out, re.M))
                 for p in sorted(paths):
                     save_finding(args, driver_args, p, 'divergence', out)
             for f in files:
