@@ -256,8 +256,13 @@ static Plan make_plan(const Module *m, const char *path)
     if (m->exports[i].kind == EXTERN_FUNC)
       n++;
   plan.calls = xcalloc((size_t)n * opt.calls, sizeof *plan.calls);
+  /* Seeded by the file name up to its first dot, so a module's reduction
+   * (NAME.reduced.wat) and its text form get the same arguments. */
   const char *base = strrchr(path, '/');
-  uint64_t rng = opt.seed ^ hash_string(base ? base + 1 : path);
+  base = base ? base + 1 : path;
+  char stem[256];
+  snprintf(stem, sizeof stem, "%.*s", (int)strcspn(base, "."), base);
+  uint64_t rng = opt.seed ^ hash_string(stem);
   for (uint32_t i = 0; i < m->num_exports; i++) {
     if (m->exports[i].kind != EXTERN_FUNC)
       continue;
