@@ -256,8 +256,13 @@ static Plan make_plan(const Module *m, const char *path)
     if (m->exports[i].kind == EXTERN_FUNC)
       n++;
   plan.calls = xcalloc((size_t)n * opt.calls, sizeof *plan.calls);
+  /* Seeded by the file name up to its first dot, so a module's reduction
+   * (NAME.reduced.wat) and its text form get the same arguments. */
   const char *base = strrchr(path, '/');
-  uint64_t rng = opt.seed ^ hash_string(base ? base + 1 : path);
+  base = base ? base + 1 : path;
+  char stem[256];
+  snprintf(stem, sizeof stem, "%.*s", (int)strcspn(base, "."), base);
+  uint64_t rng = opt.seed ^ hash_string(stem);
   for (uint32_t i = 0; i < m->num_exports; i++) {
     if (m->exports[i].kind != EXTERN_FUNC)
       continue;
@@ -421,11 +426,8 @@ static void run_mode(ModeRun *run, const uint8_t *bytes, size_t size, const Plan
     record_init(r, e->name);
     uint32_t n = t->num_params > t->num_results ? t->num_params : t->num_results;
     uint64_t *slots = xcalloc(n + 1, sizeof *slots);
-    for (uint32_t k = 0; k < pc->num_args; k++) {
-      slots[k] = pc->args[k];
-      if (pc->types[k] == VAL_EXTERNREF && pc->args[k])
-        slots[k] = pc->args[k]; /* host value N is the pointer N */
-    }
+    for (uint32_t k = 0; k < pc->num_args; k++)
+      slots[k] = pc->args[k]; /* an externref N is the host pointer N */
     record_set_args(r, pc->num_args, pc->types, pc->args);
     wasm_runtime_set_instruction_count_limit(env, opt.fuel < 0 ? -1 : (int)opt.fuel);
     logging_to = r;
@@ -496,11 +498,11 @@ static bool compare_runs(const char *path, const ModeRun *a, const ModeRun *b)
   RecordView view = {.nan_any = opt.nan_any, .strict_fuel = opt.strict_fuel};
   for (uint32_t i = 0; i < n; i++) {
     const CallRecord *ra = &a->records[i], *rb = &b->records[i];
-    bool a_stop = record_is_resource_stop(ra), b_stop = record_is_resource_stop(rb);
-    bool lenient = (a_stop || b_stop) && !(opt.strict_fuel && (a_stop || b_stop) &&
-                                           ra->trap != TRAP_STACK_EXHAUSTED &&
-                                           rb->trap != TRAP_STACK_EXHAUSTED);
-    if (lenient) /* the comparison ends at a resource trap (see the top) */
+    /* The comparison ends at a resource trap (see the top): at running out
+     * of stack always, at running out of fuel unless --strict-fuel. */
+    bool a_stack = ra->trapped && ra->trap == TRAP_STACK_EXHAUSTED;
+    bool b_stack = rb->trapped && rb->trap == TRAP_STACK_EXHAUSTED;
+    if (opt.strict_fuel ? a_stack || b_stack : record_is_resource_stop(ra) || record_is_resource_stop(rb))
       return true;
     CallRecord perturbed = *rb;
     if (opt.inject) /* --inject-divergence: the comparison must see this */
@@ -897,14 +899,11 @@ int main(int argc, char **argv)
     die("cannot register the log imports");
 
   /* Every mode of the build, in the order of all_modes, unless chosen. */
-  for (size_t i = 0; i < N_ALL_MODES; i++) {
-    if (modes_arg) {
-      continue;
-    }
-    if (wasm_runtime_is_running_mode_supported(all_modes[i].mode))
-      opt.modes[opt.num_modes++] = &all_modes[i];
-  }
-  if (modes_arg) {
+  if (!modes_arg) {
+    for (size_t i = 0; i < N_ALL_MODES; i++)
+      if (wasm_runtime_is_running_mode_supported(all_modes[i].mode))
+        opt.modes[opt.num_modes++] = &all_modes[i];
+  } else {
     const char *s = modes_arg;
     while (*s) {
       size_t len = strcspn(s, ",");

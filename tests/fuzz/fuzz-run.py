@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """fuzz-run.py -- generates modules and runs the differential driver on them.
 
-    fuzz-run.py --driver FUZZ_DIFF [--count N | --minutes M] [--seed S]
+    fuzz-run.py --driver FUZZ_DIFF [--count N | --minutes M] [--seed S] [--first I]
                 [--generators binaryen,own] [--batch N] [--v8 RUNNER.mjs]
                 [--save DIR] [--work DIR] [--strict] [--progress] [-- DRIVER ARGS...]
 
@@ -88,6 +88,8 @@ def main():
     ap.add_argument('--count', type=int, help='modules per generator')
     ap.add_argument('--minutes', type=float)
     ap.add_argument('--seed', type=int, default=1)
+    ap.add_argument('--first', type=int, default=0,
+                    help='index of the first module (runs in parallel take disjoint ranges)')
     ap.add_argument('--generators', default='binaryen,own')
     ap.add_argument('--batch', type=int, default=50)
     ap.add_argument('--v8', help='the V8 runner (v8-run.mjs); needs node')
@@ -125,16 +127,16 @@ def main():
     totals = [0] * 12
     modes = ''
     crashes = 0
-    done = {g: 0 for g in generators}
+    done = {g: args.first for g in generators}
     started = time.monotonic()
     status = 0
     while True:
         if deadline and time.monotonic() > deadline:
             break
-        if args.count is not None and all(done[g] >= args.count for g in generators):
+        if args.count is not None and all(done[g] >= args.first + args.count for g in generators):
             break
         for g in generators:
-            n = args.batch if args.count is None else min(args.batch, args.count - done[g])
+            n = args.batch if args.count is None else min(args.batch, args.first + args.count - done[g])
             if n <= 0:
                 continue
             first = done[g]
@@ -164,7 +166,7 @@ def main():
             if code == 1:
                 status = 1
                 sys.stdout.write(out)
-                paths = set(re.findall(r'^(?:V8 )?DIVERGENCE in (\S+)', out, re.M))
+                paths = set(re.findall(r'^(?:V8 )?DIVERGENCE in (\S+?):?(?: |$)', out, re.M))
                 for p in sorted(paths):
                     save_finding(args, driver_args, p, 'divergence', out)
             for f in files:
@@ -174,7 +176,8 @@ def main():
                       f'{crashes} crashed, {time.monotonic() - started:.0f} s', file=sys.stderr, flush=True)
     if not args.work:
         shutil.rmtree(work, ignore_errors=True)
-    line = (f'fuzz-run: seed {args.seed}, {totals[0]} modules ({", ".join(f"{g} {done[g]}" for g in generators)}; '
+    made = ", ".join(f"{g} {args.first}-{done[g] - 1}" for g in generators)
+    line = (f'fuzz-run: seed {args.seed}, {totals[0]} modules ({made}; '
             f'{totals[1]} not loadable, {totals[2]} not instantiable), {totals[3]} calls ({totals[4]} trapped, '
             f'{totals[5]} out of fuel or stack) in {modes}: {totals[7]} divergent, {crashes} crashed')
     if args.v8:

@@ -44,7 +44,8 @@ def main():
     lines = text.splitlines()
     deadline = time.monotonic() + a.seconds
     work = tempfile.mkdtemp(prefix='wp-reduce-')
-    cand = os.path.join(work, 'candidate.wat')
+    # the driver seeds its arguments by the name up to its first dot: keep it
+    cand = os.path.join(work, os.path.basename(a.input).split('.')[0] + '.wat')
     runs = 0
 
     def divergent(ls):
