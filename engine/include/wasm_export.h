@@ -229,6 +229,15 @@ typedef struct InstantiationArgs {
   uint32_t default_stack_size;     /* Wasm stack of the singleton exec env; 0: 1 MiB */
   uint32_t host_managed_heap_size; /* ignored: no host-managed heap */
   uint32_t max_memory_pages;       /* 0: as the module says; else a lower cap */
+  /* wasmplug extensions, in force from the instance's creation on (its
+   * start function included); 0: the default. */
+  uint32_t max_table_elements;  /* cap on each table it defines; 0 (and above
+                                   10,000,000): 10,000,000 elements */
+  uint32_t start_time_limit_ms; /* stop the start function after this long
+                                   ("time limit exceeded"); 0: none */
+  uint64_t start_fuel;          /* fuel units for the start function (see
+                                   wasm_runtime_set_instruction_count_limit);
+                                   0: none */
 } InstantiationArgs;
 
 /* Value kinds of wasm_val_t and of the type accessors. */
@@ -334,6 +343,15 @@ WASM_RUNTIME_API_EXTERN bool wasm_runtime_set_running_mode(wasm_module_inst_t mo
 
 /* The mode calls on this instance run in now (never Mode_Default). */
 WASM_RUNTIME_API_EXTERN RunningMode wasm_runtime_get_running_mode(wasm_module_inst_t module_inst);
+
+/* wasmplug extension: the LLVM JIT's settings for code compiled from now on
+ * (process-wide): optimisation level 0-3 (3 unless set), size level 0-2 (0:
+ * speed, 1: -Os, 2: -Oz), and eager compilation (a module is compiled whole,
+ * on all cores, at its first call in Mode_LLVM_JIT) instead of each function
+ * at its first call.  RuntimeInitArgs can say all but level 0 and eager.
+ * False when this build has no LLVM JIT. */
+WASM_RUNTIME_API_EXTERN bool wasm_runtime_set_llvm_jit_options(uint32_t opt_level, uint32_t size_level,
+                                                               bool eager);
 
 /* ------------------------------------------------------------------------
  * Modules
@@ -536,11 +554,20 @@ WASM_RUNTIME_API_EXTERN void wasm_runtime_clear_exception(wasm_module_inst_t mod
  * cleared. */
 WASM_RUNTIME_API_EXTERN void wasm_runtime_terminate(wasm_module_inst_t module_inst);
 
-/* Limits the calls on exec_env to about `instructions_to_execute` units of
- * work (counted at loop back-edges and function entries); past it they trap
- * with "fuel exhausted".  A negative value removes the limit. */
+/* Limits the calls on exec_env to `instructions_to_execute` units of work
+ * (one unit per entry of a Wasm function, one per arrival at the start of a
+ * loop, falling in or branching back: the same count in every running mode);
+ * past it they trap with "fuel exhausted".  A negative value removes the
+ * limit. */
 WASM_RUNTIME_API_EXTERN void wasm_runtime_set_instruction_count_limit(
     wasm_exec_env_t exec_env, int instructions_to_execute);
+
+/* wasmplug extension: each call from the host on exec_env (not the calls
+ * nested in it) is stopped after `milliseconds` with "time limit exceeded",
+ * by a watchdog thread setting the instance's interrupt flag (contract 6);
+ * the instance stays usable.  0 removes the limit. */
+WASM_RUNTIME_API_EXTERN void wasm_runtime_set_time_limit(wasm_exec_env_t exec_env,
+                                                         uint32_t milliseconds);
 
 WASM_RUNTIME_API_EXTERN void wasm_runtime_set_user_data(wasm_exec_env_t exec_env, void *user_data);
 WASM_RUNTIME_API_EXTERN void *wasm_runtime_get_user_data(wasm_exec_env_t exec_env);

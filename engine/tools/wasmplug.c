@@ -9,10 +9,12 @@
  * Everything runs through the public API in wasm_export.h, like any embedder.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "text/text.h"
 #include "wasm_export.h"
@@ -34,11 +36,19 @@ static void usage(FILE *out)
           "  --fast-jit                Fast JIT\n"
           "  --llvm-jit                LLVM JIT\n"
           "  --llvm-jit-opt-level=N    LLVM optimisation level, 0-3 (default 3)\n"
+          "  --llvm-jit-size-level=N   LLVM size level: 0 speed (default), 1 -Os, 2 -Oz\n"
+          "  --llvm-jit-eager          compile the whole module, on all cores, at the\n"
+          "                            first call (default: each function at its first)\n"
           "  --multi-tier-jit          Fast JIT first, LLVM JIT tier-up\n"
           "\n"
           "Options:\n"
           "  -f NAME, --function NAME  call the exported function NAME\n"
           "  --stack-size=N            Wasm stack size in bytes (default 1 MiB)\n"
+          "  --timeout=MS              stop the run (start function included) after\n"
+          "                            MS milliseconds: \"time limit exceeded\"\n"
+          "  --fuel=N                  give the start function and the call N units\n"
+          "                            of fuel each (one per Wasm function entry and\n"
+          "                            per arrival at a loop start): \"fuel exhausted\"\n"
           "\n"
           "WASI (the program sees nothing else of the host):\n"
           "  --dir=DIR                 grant DIR (read-write) under the same name\n"
@@ -93,6 +103,25 @@ static bool parse_size(const char *s, uint32_t *out)
   return true;
 }
 
+/* A positive decimal number no larger than max. */
+static bool parse_limit(const char *s, unsigned long long max, unsigned long long *out)
+{
+  char *end;
+  errno = 0;
+  unsigned long long v = strtoull(s, &end, 10);
+  if (errno || end == s || *end || *s == '-' || v == 0 || v > max)
+    return false;
+  *out = v;
+  return true;
+}
+
+static uint64_t now_ms(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 static uint8_t *read_file(const char *path, uint32_t *size)
 {
   FILE *f = fopen(path, "rb");
@@ -124,7 +153,9 @@ int main(int argc, char **argv)
   RunningMode mode = Mode_Default;
   const char *function = NULL;
   uint32_t stack_size = 0;
-  uint32_t opt_level = 3;
+  uint32_t opt_level = 3, size_level = 0;
+  bool eager = false;
+  unsigned long long timeout_ms = 0, fuel = 0; /* 0: no limit */
   int i;
   /* WASI grants, pointing into argv (file-level, so an early return
    * leaves nothing a leak checker would count) */
@@ -175,6 +206,16 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: invalid stack size '%s'\n", program, arg + 13);
         return 2;
       }
+    } else if (strncmp(arg, "--timeout=", 10) == 0) {
+      if (!parse_limit(arg + 10, UINT32_MAX, &timeout_ms)) {
+        fprintf(stderr, "%s: invalid timeout '%s' (milliseconds, 1 or more)\n", program, arg + 10);
+        return 2;
+      }
+    } else if (strncmp(arg, "--fuel=", 7) == 0) {
+      if (!parse_limit(arg + 7, INT_MAX, &fuel)) {
+        fprintf(stderr, "%s: invalid fuel '%s' (1 to %d units)\n", program, arg + 7, INT_MAX);
+        return 2;
+      }
     } else if (strncmp(arg, "--llvm-jit-opt-level=", 21) == 0) {
       char *end;
       unsigned long v = strtoul(arg + 21, &end, 10);
@@ -183,6 +224,16 @@ int main(int argc, char **argv)
         return 2;
       }
       opt_level = (uint32_t)v;
+    } else if (strncmp(arg, "--llvm-jit-size-level=", 22) == 0) {
+      char *end;
+      unsigned long v = strtoul(arg + 22, &end, 10);
+      if (end == arg + 22 || *end || v > 2) {
+        fprintf(stderr, "%s: invalid LLVM size level '%s' (0-2)\n", program, arg + 22);
+        return 2;
+      }
+      size_level = (uint32_t)v;
+    } else if (strcmp(arg, "--llvm-jit-eager") == 0) {
+      eager = true;
     } else if (strcmp(arg, "--list-modes") == 0) {
       for (size_t m = 0; m < N_MODE_FLAGS; m++)
         printf("%-16s %s\n", mode_flags[m].name,
@@ -226,6 +277,9 @@ int main(int argc, char **argv)
     fprintf(stderr, "%s: cannot initialise the runtime\n", program);
     return 1;
   }
+  /* level 0 and eager are beyond what RuntimeInitArgs can say */
+  if (wasm_runtime_is_running_mode_supported(Mode_LLVM_JIT))
+    wasm_runtime_set_llvm_jit_options(opt_level, size_level, eager);
 
   int status = 1;
   char error[256];
@@ -258,10 +312,31 @@ int main(int argc, char **argv)
   /* The program's argv[0] is the module path, as the seed's tool does. */
   wasm_runtime_set_wasi_args(module, wasi_dirs, n_wasi_dirs, wasi_map_dirs, n_wasi_map_dirs,
                              wasi_env, n_wasi_env, argv + i - 1, app_argc + 1);
-  inst = wasm_runtime_instantiate(module, stack_size, 0, error, sizeof error);
+  /* The limits hold from the start function on: the engine runs it under
+   * them, then the call gets the time that is left. */
+  uint64_t started = now_ms();
+  InstantiationArgs inst_args;
+  memset(&inst_args, 0, sizeof inst_args);
+  inst_args.default_stack_size = stack_size;
+  inst_args.start_time_limit_ms = (uint32_t)timeout_ms;
+  inst_args.start_fuel = fuel;
+  inst = wasm_runtime_instantiate_ex(module, &inst_args, error, sizeof error);
   if (!inst) {
     fprintf(stderr, "%s: cannot instantiate %s: %s\n", program, path, error);
     goto out;
+  }
+  if (timeout_ms || fuel) {
+    wasm_exec_env_t env = wasm_runtime_get_exec_env_singleton(inst);
+    if (!env) {
+      fprintf(stderr, "%s: out of memory\n", program);
+      goto out;
+    }
+    if (fuel)
+      wasm_runtime_set_instruction_count_limit(env, (int)fuel);
+    if (timeout_ms) {
+      uint64_t spent = now_ms() - started;
+      wasm_runtime_set_time_limit(env, spent < timeout_ms ? (uint32_t)(timeout_ms - spent) : 1);
+    }
   }
 
   bool ok;
