@@ -208,11 +208,15 @@ wasmplug_engine_set_property (GObject      *object,
       {
         g_autoptr(GError) error = NULL;
 
-        /* Property setters cannot fail: an unsupported mode is reported
-         * and the old mode stays (use wasmplug_engine_set_default_mode()
-         * to get the GError). */
+        /* As WasmplugPlugin:mode: a setter cannot fail, and a mode this
+         * build lacks is no programming error; the old mode stays and a
+         * notify lets bindings show it again
+         * (wasmplug_engine_set_default_mode() gives the GError). */
         if (!wasmplug_engine_set_default_mode (self, g_value_get_enum (value), &error))
-          g_warning ("%s", error->message);
+          {
+            g_debug ("%s", error->message);
+            g_object_notify_by_pspec (object, properties[PROP_DEFAULT_MODE]);
+          }
       }
       break;
     default:
@@ -262,7 +266,9 @@ wasmplug_engine_class_init (WasmplugEngineClass *klass)
    * The running mode of plugins whose own [property@Plugin:mode] is
    * %WASMPLUG_MODE_AUTO.  %WASMPLUG_MODE_AUTO here means the best mode
    * this build has.  Setting a mode the engine does not support keeps the
-   * old one (see [method@Engine.set_default_mode]).
+   * old one, logs nothing above debug level and emits
+   * `notify::default-mode` (see [method@Engine.set_default_mode] for the
+   * error).
    */
   properties[PROP_DEFAULT_MODE] =
     g_param_spec_enum ("default-mode", NULL, NULL,

@@ -287,6 +287,12 @@ void runtime_call_host(ExecEnv *env, FuncInst *f, uint64_t *argv)
   message[len] = '\0';
   caller->has_exception = false;
   caller->exception[0] = '\0';
+  /* A host function that gave up because the instance was asked to stop
+   * (WASI's blocking calls) reports the stop's own message: trap as that
+   * stop, so it is answered like one seen at a loop or a call. */
+  TrapKind stop = runtime_interrupt_kind(env);
+  if (stop != TRAP_NONE && strcmp(message, trap_message(stop)) == 0)
+    trap_raise(env, stop);
   trap_raise_message(env, message);
 }
 

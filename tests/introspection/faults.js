@@ -2,7 +2,8 @@
 // host imports, sync and async calls, mode switches, limits on a plugin
 // at its memory cap, a plugin asleep in poll_oneoff under a time limit),
 // checking that each failure has its documented error kind (issue 15).
-// Run as `gjs -m faults.js`; prints TAP.  Environment: WP_FAULTS_WASM
+// Also the engine's loaded-plugins.  Run as `gjs -m faults.js`; prints TAP.
+// Environment: WP_SAMPLE_PLUGINS_DIR (the sample plugins), WP_FAULTS_WASM
 // (tests/libwasmplug/faults.wat built), LC_ALL=C.
 //
 // SPDX-License-Identifier: MIT
@@ -156,6 +157,25 @@ test('write_memory_data takes a plain byte array', () => {
     assertEqual(call(plugin, 'load', '(i)', [100]), [0x04030201], 'the plugin sees it');
     assertThrows(() => plugin.write_memory_data(65535, new Uint8Array([1, 2])), Wasmplug.Error,
         Wasmplug.Error.INVALID_ARGUMENT, null, 'past the end');
+});
+
+test('loaded-plugins as libpeas has it: a string array, load-plugin and unload-plugin', () => {
+    const engine2 = new Wasmplug.Engine();
+    engine2.add_search_path(GLib.getenv('WP_SAMPLE_PLUGINS_DIR'));
+    const events = [];
+    engine2.connect('load-plugin', (self, info, plugin) => {
+        events.push(`load ${info.id}`);
+        plugin.connect('host-call::env.log', () => new GLib.Variant('()', []));
+    });
+    engine2.connect('unload-plugin', (self, info) => events.push(`unload ${info.id}`));
+    assertEqual(engine2.get_n_items() > 0, true, 'the engine is a list model');
+    assertEqual(engine2.get_item(0) instanceof Wasmplug.PluginInfo, true, 'of plugin infos');
+
+    engine2.loaded_plugins = ['greeter', 'no-such-plugin'];
+    assertEqual(engine2.loaded_plugins, ['greeter'], 'loaded-plugins');
+    assertEqual(call(engine2.get_loaded_plugin('greeter'), 'greet', '(i)', [21]), [42], 'greet');
+    engine2.loaded_plugins = [];
+    assertEqual(events, ['load greeter', 'unload greeter'], 'signals');
 });
 
 let failed = 0;

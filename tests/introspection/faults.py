@@ -3,7 +3,8 @@
 (load, host imports, sync and async calls, mode switches, limits on a plugin
 at its memory cap, a plugin asleep in poll_oneoff under a time limit),
 checking that each failure has its documented error kind (issue 15).
-Prints TAP.  Environment: WP_FAULTS_WASM (tests/libwasmplug/faults.wat
+Also the engine's loaded-plugins.  Prints TAP.  Environment: WP_SAMPLE_PLUGINS_DIR
+(the sample plugins), WP_FAULTS_WASM (tests/libwasmplug/faults.wat
 built), GI_TYPELIB_PATH and LD_LIBRARY_PATH of the build tree, LC_ALL=C.
 
 SPDX-License-Identifier: MIT
@@ -162,6 +163,25 @@ def write_memory_data_takes_bytes():
     assert call(plugin, 'load', '(i)', (100,)) == (0x04030201,)
     assert_raises(lambda: plugin.write_memory_data(65535, b'\x01\x02'), WASMPLUG,
                   Wasmplug.Error.INVALID_ARGUMENT, what='past the end')
+
+
+@test
+def loaded_plugins_as_libpeas_has_it():
+    engine2 = Wasmplug.Engine()
+    engine2.add_search_path(os.environ['WP_SAMPLE_PLUGINS_DIR'])
+    events = []
+
+    def on_load(engine, info, plugin):
+        events.append('load ' + info.props.id)
+        plugin.connect('host-call::env.log', lambda *a: GLib.Variant('()', ()))
+    engine2.connect('load-plugin', on_load)
+    engine2.connect('unload-plugin', lambda engine, info, plugin: events.append('unload ' + info.props.id))
+    assert engine2.get_n_items() > 0 and isinstance(engine2.get_item(0), Wasmplug.PluginInfo)
+    engine2.props.loaded_plugins = ['greeter', 'no-such-plugin']
+    assert list(engine2.props.loaded_plugins) == ['greeter'], engine2.props.loaded_plugins
+    assert call(engine2.get_loaded_plugin('greeter'), 'greet', '(i)', (21,)) == (42,)
+    engine2.props.loaded_plugins = []
+    assert events == ['load greeter', 'unload greeter'], events
 
 
 def main():
