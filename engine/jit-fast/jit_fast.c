@@ -80,8 +80,13 @@ static void *code_for(JitModule *jm, uint32_t def, char *err, size_t err_size)
     size_t budget = module_side_budget(jm->m), used = module_side_bytes(jm->m);
     size_t left = budget > used ? budget - used : 0;
     if (!jf_compile_function(jm, def, left, &out, &why)) {
-      snprintf(err, err_size, "Fast JIT: cannot compile function %u: %s",
-               jm->m->num_imported_funcs + def, why);
+      /* the reasons that say whose limit it is stand alone, as the fast
+       * interpreter words its own ("function too large for ...") */
+      if (strstr(why, "Fast JIT"))
+        snprintf(err, err_size, "%s", why);
+      else
+        snprintf(err, err_size, "Fast JIT: cannot compile function %u: %s",
+                 jm->m->num_imported_funcs + def, why);
     } else {
       code = codemem_install(&jm->owner, out.code, out.len);
       if (code == NULL)
