@@ -72,16 +72,27 @@ static bool create(void)
   return true;
 }
 
-/* First fit; under cache_lock. */
+/* Next fit from where the last segment was taken (a first-fit scan from
+ * the start would cost every new segment a walk over the whole cache);
+ * under cache_lock. */
+static size_t next_page;
+
 static bool take_pages(size_t n, size_t *first)
 {
-  size_t run = 0;
-  for (size_t i = 0; i < num_pages; i++) {
-    run = page_used[i] ? 0 : run + 1;
-    if (run == n) {
-      *first = i + 1 - n;
-      memset(page_used + *first, 1, n);
-      return true;
+  for (int pass = 0; pass < 2; pass++) {
+    size_t run = 0;
+    size_t start = pass == 0 ? next_page : 0;
+    size_t end = pass == 0 ? num_pages : next_page + n;
+    if (end > num_pages)
+      end = num_pages;
+    for (size_t i = start; i < end; i++) {
+      run = page_used[i] ? 0 : run + 1;
+      if (run == n) {
+        *first = i + 1 - n;
+        memset(page_used + *first, 1, n);
+        next_page = i + 1;
+        return true;
+      }
     }
   }
   return false;

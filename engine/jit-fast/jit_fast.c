@@ -53,6 +53,8 @@ static JitModule *jit_module_of(const Module *m, bool checks)
   fresh->cache.release = jit_module_release;
   fresh->m = m;
   fresh->bounds_checks = checks;
+  fresh->budget = module_side_budget(m);
+  fresh->side_base = module_side_bytes(m);
   pthread_mutex_init(&fresh->lock, NULL);
   JitModule *expected = NULL;
   if (__atomic_compare_exchange_n((JitModule **)&mm->jit_code, &expected, fresh, false,
@@ -77,11 +79,16 @@ static void *code_for(JitModule *jm, uint32_t def, char *err, size_t err_size)
     /* The module's code stays within its side budget (module.h): a
      * function may use what the module has left; only hostile shapes
      * (multi-value copies at many branches) get near it. */
-    size_t budget = module_side_budget(jm->m), used = module_side_bytes(jm->m);
-    size_t left = budget > used ? budget - used : 0;
+    size_t used = jm->side_base + atomic_load(&jm->cache.bytes);
+    size_t left = jm->budget > used ? jm->budget - used : 0;
     if (!jf_compile_function(jm, def, left, &out, &why)) {
-      snprintf(err, err_size, "Fast JIT: cannot compile function %u: %s",
-               jm->m->num_imported_funcs + def, why);
+      /* the reasons that say whose limit it is stand alone, as the fast
+       * interpreter words its own ("function too large for ...") */
+      if (strstr(why, "Fast JIT"))
+        snprintf(err, err_size, "%s", why);
+      else
+        snprintf(err, err_size, "Fast JIT: cannot compile function %u: %s",
+                 jm->m->num_imported_funcs + def, why);
     } else {
       code = codemem_install(&jm->owner, out.code, out.len);
       if (code == NULL)

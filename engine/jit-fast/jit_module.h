@@ -21,6 +21,10 @@ typedef struct JitModule {
   CodeOwner owner;
   bool bounds_checks;   /* code checks every memory access explicitly */
   size_t code_bytes;    /* machine code made so far */
+  /* The module's side budget (module.h) and what else used it when this
+   * cache was made (side tables, another tier's code): computed once, as
+   * both walk every function. */
+  size_t budget, side_base;
 } JitModule;
 
 /* Compiles defined function `def_index` of jm->m into out, in at most
