@@ -322,6 +322,7 @@ typedef enum FastOp {
 /* One translated function. */
 typedef struct FastFunc {
   Cell *code;
+  uint32_t num_cells;    /* code[0 .. num_cells): finds a pc's function (backtraces) */
   uint32_t frame_bytes;  /* locals + header + operand stack */
   uint32_t local_slots;
   uint32_t num_params;

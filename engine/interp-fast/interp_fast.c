@@ -26,6 +26,8 @@
 #include "wp_config.h"
 #include "../interp-classic/numeric.h"
 #include "fast_code.h"
+#include "../runtime/backtrace.h"
+#include "../runtime/native_stack.h"
 
 #ifndef WP_INTERP_COMPUTED_GOTO
 #if defined(__GNUC__)
@@ -155,6 +157,10 @@ static const FastFunc *fast_code_of(ExecEnv *env, const FuncInst *f, const void 
       fm = expected;
     }
   }
+  /* Translation is the deep work of this tier: it needs its headroom on
+   * the C stack like any entry (contract 5). */
+  if (!native_stack_ok(env, NATIVE_STACK_GUARD))
+    trap_raise(env, TRAP_NATIVE_STACK_OVERFLOW);
   const char *why = NULL;
   FastFunc *made = fast_translate(m, def, handlers, &why);
   if (!made)
@@ -196,6 +202,7 @@ static const FastFunc *fast_code_of(ExecEnv *env, const FuncInst *f, const void 
   do {                                                                         \
     inst = (i);                                                                \
     env->current = inst;                                                       \
+    act.inst = inst;                                                           \
     fcode = ((FastModule *)inst->module->fast_interp_code)->funcs;             \
     num_imported = inst->module->num_imported_funcs;                           \
     mem = inst->module->num_memories ? inst->memories[0] : NULL;               \
@@ -232,6 +239,54 @@ static const FastFunc *fast_code_of(ExecEnv *env, const FuncInst *f, const void 
   } while (0)
 #endif
 
+/* Backtraces (backtrace.h): the innermost frame pointer and a pc inside
+ * its function, kept at calls and returns (two stores each) and at every
+ * trap raised in the loop; outer frames through the frame headers.  The
+ * translated code keeps no map back to Wasm offsets, so frames show the
+ * function without an offset. */
+typedef struct FastActivation {
+  TierActivation base;
+  const WasmValue *fp;
+  const Cell *pc;
+  const Instance *inst;
+} FastActivation;
+
+/* The translated function of inst whose code holds pc, or NULL. */
+static const FuncInst *fast_func_at(const Instance *inst, const Cell *pc, const FastFunc **out)
+{
+  const Module *m = inst->module;
+  const FastModule *fm = __atomic_load_n((FastModule *const *)&m->fast_interp_code, __ATOMIC_ACQUIRE);
+  for (uint32_t i = 0; fm != NULL && i < fm->num_defs; i++) {
+    const FastFunc *ff = __atomic_load_n(&fm->funcs[i], __ATOMIC_ACQUIRE);
+    if (ff != NULL && pc >= ff->code && pc < ff->code + ff->num_cells) {
+      *out = ff;
+      return inst->funcs[m->num_imported_funcs + i];
+    }
+  }
+  return NULL;
+}
+
+static void fast_walk(const TierActivation *a, Backtrace *bt)
+{
+  const FastActivation *act = (const FastActivation *)a;
+  const WasmValue *fp = act->fp;
+  const Cell *pc = act->pc;
+  const Instance *inst = act->inst;
+  while (pc != NULL && fp != NULL && inst != NULL) {
+    const FastFunc *ff;
+    const FuncInst *f = fast_func_at(inst, pc, &ff);
+    if (f == NULL)
+      return;
+    backtrace_add_frame(bt, f, NULL);
+    const WasmValue *hdr = fp + ff->local_slots;
+    pc = hdr[0].ref;
+    fp = hdr[1].ref;
+    inst = hdr[2].ref;
+  }
+}
+
+#define SYNC_PC() (act.fp = fp, act.pc = pc)
+
 void interp_fast_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
 {
   if (f->host) {
@@ -267,6 +322,12 @@ void interp_fast_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
   uint32_t num_imported = 0;
   uint8_t *const stack_limit = env->stack_limit;
 
+  FastActivation act;
+  act.fp = NULL;
+  act.pc = NULL;
+  act.inst = NULL;
+  tier_activation_push(env, &act.base, fast_walk);
+
   /* The entry frame: the arguments in, a header that says "back to C". */
   const FastFunc *ff = fast_code_of(env, f, handlers);
   if (UNLIKELY((size_t)(env->stack_limit - saved_top) < ff->frame_bytes))
@@ -283,6 +344,7 @@ void interp_fast_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
   }
   LOAD_INSTANCE(f->instance);
   pc = ff->code;
+  SYNC_PC();
   POLL();
 
   /* A call in progress (do_call): the callee and its arguments. */
@@ -745,6 +807,7 @@ do_call:
     /* A host function may re-enter Wasm: nested entries start above
      * everything this frame can use. */
     env->stack_top = (uint8_t *)fp + pc[-1].u;
+    SYNC_PC();
     runtime_call_host(env, callee, (uint64_t *)args);
     env->current = inst;
     JUMP(pc);
@@ -762,6 +825,8 @@ do_call:
     args[i].u64 = 0;
   fp = args;
   LOAD_INSTANCE(callee->instance);
+  act.fp = fp;
+  act.pc = cf->code;
   POLL();
   JUMP(cf->code);
 
@@ -778,6 +843,8 @@ enter:
   for (uint32_t i = cf->num_params; i < cf->local_slots; i++)
     args[i].u64 = 0;
   fp = args;
+  act.fp = fp;
+  act.pc = cf->code;
   POLL();
   JUMP(cf->code);
 
@@ -793,6 +860,7 @@ do_return: {
       memmove(argv, results, n * sizeof(WasmValue));
     env->stack_top = saved_top;
     env->current = saved_current;
+    tier_activation_pop(env, &act.base);
     return;
   }
   for (uint32_t i = 0; i < n; i++)
@@ -800,6 +868,8 @@ do_return: {
   fp = caller_fp;
   if (caller != inst)
     LOAD_INSTANCE(caller);
+  act.fp = fp;
+  act.pc = ret_pc;
   JUMP(ret_pc);
 }
 }

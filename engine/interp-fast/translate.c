@@ -1332,6 +1332,7 @@ FastFunc *fast_translate(const Module *m, uint32_t def_index, const void *const 
       for (size_t i = 0; i < t.num_targets; i++)
         code[t.targets[i]].target = code + code[t.targets[i]].u;
       f->code = code;
+      f->num_cells = (uint32_t)t.n;
       f->local_slots = t.def->local_slots;
       f->num_params = t.type->num_params;
       /* a frame too big to count never fits: the call traps (contract 5) */

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backtrace.h"
+#include "native_stack.h"
 #include "tiers.h"
 
 /* The env running Wasm on this thread, for the fault handler (memory.c). */
@@ -36,7 +38,10 @@ ExecEnv *exec_env_new(Instance *inst, uint32_t stack_size)
   if (env == NULL)
     return NULL;
   env->stack_base = malloc(stack_size);
-  if (env->stack_base == NULL) {
+  env->backtrace = calloc(1, sizeof *env->backtrace);
+  if (env->stack_base == NULL || env->backtrace == NULL) {
+    free(env->stack_base);
+    free(env->backtrace);
     free(env);
     return NULL;
   }
@@ -54,6 +59,7 @@ void exec_env_free(ExecEnv *env)
   if (env == NULL)
     return;
   free(env->stack_base);
+  free(env->backtrace);
   free(env);
 }
 
@@ -94,9 +100,29 @@ bool runtime_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
   uint8_t *const saved_top = env->stack_top;
   Instance *const saved_current = env->current;
   ExecEnv *const saved_running = running_env;
+  TierActivation *const saved_activation = env->activation;
+  uint8_t *const saved_stack_limit = env->native_stack_limit;
+  const bool outermost = env->native_depth == 0;
   TrapFrame frame;
   frame.prev = env->trap_frame;
   bool ok;
+
+  if (outermost) {
+    /* Contract 5: this thread's C stack, from here down. */
+    if (env->native_stack_limit == NULL) /* unless the embedder set one */
+      env->native_stack_limit = native_stack_limit_here();
+    atomic_fetch_add(&inst->running, 1);
+    env->backtrace->count = env->backtrace->skipped = 0;
+  }
+  if (!native_stack_ok(env, NATIVE_STACK_GUARD)) {
+    env->trap_kind = TRAP_NATIVE_STACK_OVERFLOW;
+    strcpy(env->trap_message, trap_message(TRAP_NATIVE_STACK_OVERFLOW));
+    set_exception(inst, env->trap_message);
+    if (outermost)
+      atomic_fetch_sub(&inst->running, 1);
+    env->native_stack_limit = saved_stack_limit;
+    return false;
+  }
 
   env->native_depth++;
   env->trap_frame = &frame;
@@ -112,16 +138,21 @@ bool runtime_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
     tier_call(env, f, argv);
     ok = true;
   } else {
-    if (env->trap_kind == TRAP_TERMINATED) {
-      /* The stop request is answered: the instance is usable again. */
-      if (env->current)
-        atomic_store(&env->current->interrupt, 0);
-      atomic_store(&inst->interrupt, 0);
-    }
+    if (env->trap_kind == TRAP_TERMINATED && env->current && env->current != inst)
+      atomic_store(&env->current->interrupt, 0);
     set_exception(inst, env->trap_message);
     ok = false;
   }
 
+  if (outermost && atomic_fetch_sub(&inst->running, 1) == 1 && !ok &&
+      env->trap_kind == TRAP_TERMINATED) {
+    /* The stop request is answered by the last thread that was running
+     * the instance (every thread of it traps, contract 6): the instance
+     * is usable again. */
+    atomic_store(&inst->interrupt, 0);
+  }
+  env->activation = saved_activation;
+  env->native_stack_limit = saved_stack_limit;
   env->stack_top = saved_top;
   env->current = saved_current;
   env->trap_frame = frame.prev;

@@ -118,6 +118,13 @@ typedef struct Instance {
   struct Instance **deps; /* instances we import from (held references) */
   uint32_t num_deps;
   atomic_int refcount;
+
+  /* Outermost host entries running on this instance now, from any thread:
+   * the last one to leave answers a terminate (exec.c). */
+  atomic_int running;
+  /* The API layer's per-instance state (contexts, app heap), released by
+   * api_instance_release when the instance is freed. */
+  struct ApiInstanceData *api_data;
 } Instance;
 
 typedef struct ExecEnv {
@@ -142,6 +149,14 @@ typedef struct ExecEnv {
 
   const HostFunc *current_host; /* the host function running now */
   void *user_data;
+
+  /* Contract 5 for native code: the lowest address the thread's C stack
+   * may reach (guard included), set by the outermost host entry. */
+  uint8_t *native_stack_limit;
+  /* Backtraces (backtrace.h): the innermost tier activation that can walk
+   * its frames, and the Wasm call stack recorded at the last trap. */
+  struct TierActivation *activation;
+  struct Backtrace *backtrace;
 } ExecEnv;
 
 /* --- memories (memory.c) --- */
@@ -239,6 +254,11 @@ bool native_invoke(ExecEnv *env, const HostFunc *h, uint64_t *argv);
 struct ModuleRef;
 void module_ref_acquire(struct ModuleRef *ref);
 void module_ref_release(struct ModuleRef *ref);
+/* The same for the API's per-instance state: called by instance_free. */
+void api_instance_release(struct Instance *inst);
+/* Tells the embedder's enlarge-error callback (api_diag.c) that memory_grow
+ * refused: max_reached, else the system would not commit the pages. */
+void api_memory_grow_failed(Memory *m, uint32_t delta_pages, bool max_reached);
 
 /* Polled by every tier at loop back-edges and function entries: traps when
  * the instance is interrupted or the fuel runs out. */
