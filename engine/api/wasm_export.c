@@ -233,6 +233,18 @@ wasm_module_t wasm_runtime_load(uint8_t *buf, uint32_t size, char *error_buf,
 
 void module_ref_acquire(ModuleRef *ref) { atomic_fetch_add(&ref->refcount, 1); }
 
+ModuleRef *module_ref_new(Module *m)
+{
+  ModuleRef *ref = calloc(1, sizeof *ref);
+  if (!ref)
+    return NULL;
+  ref->module = m;
+  atomic_init(&ref->refcount, 1);
+  return ref;
+}
+
+Module *module_ref_module(ModuleRef *ref) { return ref->module; }
+
 void module_ref_release(ModuleRef *ref)
 {
   if (ref && atomic_fetch_sub(&ref->refcount, 1) == 1) {

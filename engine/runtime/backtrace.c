@@ -16,12 +16,16 @@ void backtrace_add_frame(Backtrace *bt, const FuncInst *f, const uint8_t *pc)
   BacktraceFrame *fr = &bt->frames[bt->count++];
   fr->func_index = f->index;
   fr->offset = BACKTRACE_NO_OFFSET;
+  fr->func_offset = 0;
   fr->name[0] = '\0';
   const Module *m = f->instance ? f->instance->module : NULL;
   if (m == NULL)
     return;
-  if (pc != NULL && pc >= m->bytes && pc <= m->bytes + m->size)
+  if (pc != NULL && pc >= m->bytes && pc <= m->bytes + m->size) {
     fr->offset = (uint32_t)(pc - m->bytes);
+    if (f->def != NULL && fr->offset >= f->def->body_offset)
+      fr->func_offset = fr->offset - f->def->body_offset;
+  }
   const char *name = m->func_names ? m->func_names[f->index] : NULL;
   if (name != NULL) {
     /* strncpy is not promised signal-safe; a loop is. */

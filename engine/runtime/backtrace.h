@@ -32,6 +32,7 @@
 typedef struct BacktraceFrame {
   uint32_t func_index;             /* in its module's function index space */
   uint32_t offset;                 /* byte offset of the instruction in the module's binary */
+  uint32_t func_offset;            /* the same from the function body's first instruction */
   char name[BACKTRACE_NAME_SIZE];  /* from the "name" section, else "" */
 } BacktraceFrame;
 

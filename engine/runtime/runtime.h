@@ -254,6 +254,9 @@ bool native_invoke(ExecEnv *env, const HostFunc *h, uint64_t *argv);
 struct ModuleRef;
 void module_ref_acquire(struct ModuleRef *ref);
 void module_ref_release(struct ModuleRef *ref);
+/* A new wrapper owning m (refcount 1), and the module it wraps. */
+struct ModuleRef *module_ref_new(Module *m);
+Module *module_ref_module(struct ModuleRef *ref);
 /* The same for the API's per-instance state: called by instance_free. */
 void api_instance_release(struct Instance *inst);
 /* Tells the embedder's enlarge-error callback (api_diag.c) that memory_grow
