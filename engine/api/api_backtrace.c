@@ -67,5 +67,5 @@ void wasm_runtime_set_native_stack_boundary(wasm_exec_env_t exec_env, uint8_t *n
 {
   ExecEnv *env = API_ENV(exec_env);
   if (env)
-    env->native_stack_limit = native_stack_boundary;
+    env->native_stack_boundary = native_stack_boundary;
 }

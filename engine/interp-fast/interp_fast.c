@@ -148,6 +148,10 @@ static const FastFunc *fast_code_of(ExecEnv *env, const FuncInst *f, const void 
       trap_raise_message(env, "out of memory translating for the fast interpreter");
     fresh->base.release = fast_module_release;
     fresh->num_defs = n;
+    size_t budget = module_side_budget(m), own = 0;
+    for (uint32_t i = 0; i < n; i++)
+      own += (size_t)(m->funcs[i].end - m->funcs[i].body) * FAST_OWN_BYTES_PER_CODE_BYTE;
+    fresh->pool = budget > own ? budget - own : 0;
     void *expected = NULL;
     if (__atomic_compare_exchange_n(&m->fast_interp_code, &expected, fresh, false, __ATOMIC_ACQ_REL,
                                     __ATOMIC_ACQUIRE)) {
@@ -161,8 +165,14 @@ static const FastFunc *fast_code_of(ExecEnv *env, const FuncInst *f, const void 
    * the C stack like any entry (contract 5). */
   if (!native_stack_ok(env, NATIVE_STACK_GUARD))
     trap_raise(env, TRAP_NATIVE_STACK_OVERFLOW);
+  /* The module's code stays within its side budget (module.h): real code
+   * uses a small part of its own share, hostile code is refused when its
+   * share and the pool run out. */
   const char *why = NULL;
-  FastFunc *made = fast_translate(m, def, handlers, &why);
+  size_t own = (size_t)(m->funcs[def].end - m->funcs[def].body) * FAST_OWN_BYTES_PER_CODE_BYTE;
+  size_t pool_used = atomic_load(&fm->pool_used);
+  size_t pool_left = pool_used < fm->pool ? fm->pool - pool_used : 0;
+  FastFunc *made = fast_translate(m, def, handlers, (own + pool_left) / sizeof(Cell), &why);
   if (!made)
     trap_raise_message(env, why);
   FastFunc *expected = NULL;
@@ -171,6 +181,10 @@ static const FastFunc *fast_code_of(ExecEnv *env, const FuncInst *f, const void 
     fast_func_free(made);
     return expected;
   }
+  size_t bytes = made->num_cells * sizeof(Cell);
+  atomic_fetch_add(&fm->base.bytes, bytes);
+  if (bytes > own)
+    atomic_fetch_add(&fm->pool_used, bytes - own);
   return made;
 }
 

@@ -7,10 +7,14 @@
  * instance, the thread's running env), so host -> Wasm -> host -> Wasm
  * nesting unwinds one level at a time.
  */
+#define _GNU_SOURCE /* pthread_getattr_np */
 #include "runtime.h"
 
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "backtrace.h"
 #include "native_stack.h"
@@ -75,9 +79,107 @@ static void set_exception(Instance *inst, const char *message)
   inst->has_exception = true;
 }
 
+/* --- the native stack (contract 5) --- */
+
+/* Room left below the limit for what compiled code calls into: runtime
+ * helpers, host functions, an interpreter, the trap path. */
+#define NATIVE_STACK_RESERVE (128u * 1024u)
+
+static _Thread_local uintptr_t thread_stack_low;
+static _Thread_local size_t thread_stack_size;
+
+static void find_thread_stack(void)
+{
+  pthread_attr_t attr;
+  void *addr = NULL;
+  size_t size = 0;
+  if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+    if (pthread_attr_getstack(&attr, &addr, &size) != 0)
+      addr = NULL, size = 0;
+    pthread_attr_destroy(&attr);
+  }
+  thread_stack_low = (uintptr_t)addr;
+  thread_stack_size = size;
+}
+
+/* The lowest stack address compiled code entered at `sp` may use: no deeper
+ * than the configured stack size, and never into the reserve at the bottom
+ * of the thread's real stack (a small-stack thread gets a quarter of it). */
+static uintptr_t native_stack_limit_for(uintptr_t sp, uint32_t stack_size)
+{
+  if (thread_stack_size == 0)
+    find_thread_stack();
+  uintptr_t limit = sp > stack_size ? sp - stack_size : 0;
+  if (thread_stack_size != 0) {
+    size_t reserve = NATIVE_STACK_RESERVE;
+    if (reserve > thread_stack_size / 4)
+      reserve = thread_stack_size / 4;
+    if (limit < thread_stack_low + reserve)
+      limit = thread_stack_low + reserve;
+  }
+  return limit;
+}
+
+/* The fault handler runs on an alternate signal stack (contract 5), so a
+ * fault with little stack left still reaches it.  One per thread, made the
+ * first time the thread enters Wasm unless the thread has one (ASan's, the
+ * embedder's), and released when the thread exits. */
+#define ALT_STACK_SIZE (64u * 1024u)
+
+static pthread_key_t alt_stack_key;
+static pthread_once_t alt_stack_once = PTHREAD_ONCE_INIT;
+static _Thread_local bool alt_stack_checked;
+
+static void alt_stack_release(void *mem)
+{
+  stack_t none;
+  memset(&none, 0, sizeof none);
+  none.ss_flags = SS_DISABLE;
+  sigaltstack(&none, NULL);
+  munmap(mem, ALT_STACK_SIZE);
+}
+
+static void alt_stack_make_key(void)
+{
+  pthread_key_create(&alt_stack_key, alt_stack_release);
+}
+
+static void ensure_alt_stack(void)
+{
+  if (alt_stack_checked)
+    return;
+  alt_stack_checked = true;
+  stack_t old;
+  if (sigaltstack(NULL, &old) != 0 || !(old.ss_flags & SS_DISABLE))
+    return;
+  pthread_once(&alt_stack_once, alt_stack_make_key);
+  void *mem = mmap(NULL, ALT_STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (mem == MAP_FAILED)
+    return;
+  stack_t ss;
+  memset(&ss, 0, sizeof ss);
+  ss.ss_sp = mem;
+  ss.ss_size = ALT_STACK_SIZE;
+  if (sigaltstack(&ss, NULL) != 0) {
+    munmap(mem, ALT_STACK_SIZE);
+    return;
+  }
+  pthread_setspecific(alt_stack_key, mem);
+}
+
 static bool interrupted(const Instance *inst)
 {
   return inst != NULL && atomic_load_explicit(&inst->interrupt, memory_order_relaxed) != 0;
+}
+
+/* Traps for the stop request on env's instances (contract 6): a time limit
+ * names itself, anything else is the host's terminate. */
+static void raise_interrupt(ExecEnv *env)
+{
+  int why = env->current ? atomic_load(&env->current->interrupt) : 0;
+  if (env->instance && atomic_load(&env->instance->interrupt) == INTERRUPT_TIME_LIMIT)
+    why = INTERRUPT_TIME_LIMIT;
+  trap_raise(env, why == INTERRUPT_TIME_LIMIT ? TRAP_TIME_LIMIT : TRAP_TERMINATED);
 }
 
 bool runtime_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
@@ -95,35 +197,41 @@ bool runtime_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
     return false;
   }
 
+  /* Contract 5: a Wasm entry needs its headroom on the C stack, or it
+   * fails cleanly instead of crashing the process. */
+  if (!native_stack_ok(env, NATIVE_STACK_GUARD)) {
+    env->trap_kind = TRAP_NATIVE_STACK_OVERFLOW;
+    strcpy(env->trap_message, trap_message(TRAP_NATIVE_STACK_OVERFLOW));
+    set_exception(inst, env->trap_message);
+    return false;
+  }
+
   /* Saved before sigsetjmp and never changed after it, so they survive the
    * jump without `volatile`. */
   uint8_t *const saved_top = env->stack_top;
   Instance *const saved_current = env->current;
   ExecEnv *const saved_running = running_env;
   TierActivation *const saved_activation = env->activation;
-  uint8_t *const saved_stack_limit = env->native_stack_limit;
   const bool outermost = env->native_depth == 0;
   TrapFrame frame;
   frame.prev = env->trap_frame;
   bool ok;
+  /* An outermost entry on an env with a time limit runs under a watchdog
+   * (contract 6); nested entries are inside its time. */
+  Watchdog watchdog;
+  const bool timed = env->native_depth == 0 && env->time_limit_ms != 0 &&
+                     watchdog_start(&watchdog, inst, env->time_limit_ms);
 
   if (outermost) {
-    /* Contract 5: this thread's C stack, from here down. */
-    if (env->native_stack_limit == NULL) /* unless the embedder set one */
-      env->native_stack_limit = native_stack_limit_here();
+    ensure_alt_stack();
+    env->native_stack_limit =
+        native_stack_limit_for((uintptr_t)__builtin_frame_address(0), env->stack_size);
+    /* an embedder's boundary (wasm_runtime_set_native_stack_boundary) */
+    if ((uintptr_t)env->native_stack_boundary > env->native_stack_limit)
+      env->native_stack_limit = (uintptr_t)env->native_stack_boundary;
     atomic_fetch_add(&inst->running, 1);
     env->backtrace->count = env->backtrace->skipped = 0;
   }
-  if (!native_stack_ok(env, NATIVE_STACK_GUARD)) {
-    env->trap_kind = TRAP_NATIVE_STACK_OVERFLOW;
-    strcpy(env->trap_message, trap_message(TRAP_NATIVE_STACK_OVERFLOW));
-    set_exception(inst, env->trap_message);
-    if (outermost)
-      atomic_fetch_sub(&inst->running, 1);
-    env->native_stack_limit = saved_stack_limit;
-    return false;
-  }
-
   env->native_depth++;
   env->trap_frame = &frame;
   running_env = env;
@@ -134,25 +242,38 @@ bool runtime_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
     env->current = callee;
     /* Contract 6: an instance stopped before the call does not start. */
     if (interrupted(inst) || interrupted(callee))
-      trap_raise(env, TRAP_TERMINATED);
+      raise_interrupt(env);
     tier_call(env, f, argv);
     ok = true;
   } else {
-    if (env->trap_kind == TRAP_TERMINATED && env->current && env->current != inst)
-      atomic_store(&env->current->interrupt, 0);
+    if (env->trap_kind == TRAP_TERMINATED || env->trap_kind == TRAP_TIME_LIMIT) {
+      /* A stop request reached the instance this env had called into. */
+      if (env->current && env->current != inst)
+        atomic_store(&env->current->interrupt, INTERRUPT_NONE);
+    }
+    if (env->trap_kind == TRAP_TIME_LIMIT) {
+      /* This call's own time ran out: the instance is usable again. */
+      int expected = INTERRUPT_TIME_LIMIT;
+      atomic_compare_exchange_strong(&inst->interrupt, &expected, INTERRUPT_NONE);
+    }
     set_exception(inst, env->trap_message);
     ok = false;
+  }
+  if (timed && watchdog_stop(&watchdog)) {
+    /* Fired as the call ended: the request must not stop the next call. */
+    int expected = INTERRUPT_TIME_LIMIT;
+    atomic_compare_exchange_strong(&inst->interrupt, &expected, INTERRUPT_NONE);
   }
 
   if (outermost && atomic_fetch_sub(&inst->running, 1) == 1 && !ok &&
       env->trap_kind == TRAP_TERMINATED) {
-    /* The stop request is answered by the last thread that was running
-     * the instance (every thread of it traps, contract 6): the instance
-     * is usable again. */
-    atomic_store(&inst->interrupt, 0);
+    /* A terminate is answered by the last thread that was running the
+     * instance (every thread of it traps, contract 6): the instance is
+     * usable again. */
+    int expected = INTERRUPT_TERMINATE;
+    atomic_compare_exchange_strong(&inst->interrupt, &expected, INTERRUPT_NONE);
   }
   env->activation = saved_activation;
-  env->native_stack_limit = saved_stack_limit;
   env->stack_top = saved_top;
   env->current = saved_current;
   env->trap_frame = frame.prev;
@@ -198,10 +319,15 @@ void runtime_call_host(ExecEnv *env, FuncInst *f, uint64_t *argv)
   trap_raise_message(env, message);
 }
 
+bool runtime_interrupt_requested(const ExecEnv *env)
+{
+  return interrupted(env->current) || interrupted(env->instance);
+}
+
 void runtime_check_interrupt(ExecEnv *env)
 {
   if (interrupted(env->current) || interrupted(env->instance))
-    trap_raise(env, TRAP_TERMINATED);
+    raise_interrupt(env);
   if (env->fuel >= 0) {
     /* The fuel counts polls still allowed; it stays at 0 once spent, so
      * every later call traps until the host refuels. */

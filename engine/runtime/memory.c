@@ -121,6 +121,7 @@ int64_t memory_grow(Memory *m, uint32_t delta_pages)
   if (delta_pages == 0)
     return old;
   if (delta_pages > m->max_pages - old) {
+    m->refused_grows++;
     api_memory_grow_failed(m, delta_pages, true);
     return -1;
   }

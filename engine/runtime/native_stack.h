@@ -23,8 +23,8 @@ uint8_t *native_stack_limit_here(void);
 /* True when at least `need` bytes are left below the caller's frame. */
 static inline bool native_stack_ok(const ExecEnv *env, uint32_t need)
 {
-  uint8_t *limit = env && env->native_stack_limit ? env->native_stack_limit
-                                                  : native_stack_limit_here();
+  uint8_t *limit = env && env->native_stack_boundary ? env->native_stack_boundary
+                                                     : native_stack_limit_here();
   uint8_t *sp = (uint8_t *)__builtin_frame_address(0);
   return limit == NULL || (sp > limit && (uintptr_t)(sp - limit) > need);
 }

@@ -10,6 +10,8 @@
 
 #include <stdatomic.h>
 
+#include "compiled.h"
+
 #include "wp_config.h"
 #if WP_HAVE_CLASSIC_INTERP
 #include "../interp-classic/interp_classic.h"
@@ -91,6 +93,12 @@ int tier_effective(const Instance *inst)
   if (mode != TIER_DEFAULT)
     return mode;
   return tier_automatic();
+}
+
+void instance_set_running_mode(Instance *inst, int mode)
+{
+  inst->running_mode = mode;
+  compiled_reset_instance(inst);
 }
 
 void tier_call(ExecEnv *env, FuncInst *f, uint64_t *argv)

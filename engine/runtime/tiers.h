@@ -32,6 +32,11 @@ int tier_get_default(void);          /* 0 when automatic */
 int tier_automatic(void);            /* the automatic choice of this build */
 int tier_effective(const Instance *inst); /* what a call on inst runs in */
 
+/* Sets the mode of one instance (TIER_DEFAULT: follow the runtime default);
+ * compiled code already published for it is dropped, so the next call runs
+ * in the new mode. */
+void instance_set_running_mode(Instance *inst, int mode);
+
 /* Runs f in the tier chosen for the calling instance (inside a host entry). */
 void tier_call(ExecEnv *env, FuncInst *f, uint64_t *argv);
 

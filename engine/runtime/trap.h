@@ -24,6 +24,7 @@
   X(NATIVE_STACK_OVERFLOW, "native stack overflow")                         \
   X(TERMINATED, "terminated by user")                                       \
   X(FUEL_EXHAUSTED, "fuel exhausted")                                       \
+  X(TIME_LIMIT, "time limit exceeded")                                      \
   X(HOST, "host function failed") /* message set by the host */
 
 typedef enum TrapKind {

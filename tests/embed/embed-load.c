@@ -168,7 +168,7 @@ int main(int argc, char **argv)
   host_view[7] = 99;
   InstantiationArgs args1;
   memset(&args1, 0, sizeof args1);
-  InstantiationArgs with_imports = {0, 0, 0, 1, imports};
+  InstantiationArgs with_imports = {.import_count = 1, .imports = imports};
   wasm_module_inst_t m_inst = wasm_runtime_instantiate_ex(mem_module, &with_imports, error, sizeof error);
   CHECK(m_inst != NULL);
   cells[0] = 7;

@@ -550,7 +550,7 @@ static void test_module_helpers(void)
   module_free(m);
 
   uint8_t t1[] = {VAL_I32, VAL_I64, VAL_F32}, t2[] = {VAL_I32, VAL_I64, VAL_F32}, t3[] = {VAL_I32, VAL_I64, VAL_F64};
-  FuncType a = {2, 1, t1}, b = {2, 1, t2}, c = {2, 1, t3}, d = {1, 2, t2};
+  FuncType a = {2, 1, t1, NULL}, b = {2, 1, t2, NULL}, c = {2, 1, t3, NULL}, d = {1, 2, t2, NULL};
   g_assert_true(functype_equal(&a, &b));
   g_assert_false(functype_equal(&a, &c));
   g_assert_false(functype_equal(&a, &d));
