@@ -429,9 +429,9 @@ static void strcmp_raw(wasm_exec_env_t exec_env, uint64_t *args)
 static void strncmp_raw(wasm_exec_env_t exec_env, uint64_t *args)
 {
   LibcCall c = libc_call(exec_env);
-  /* the signature checked the first string for n bytes; the second may
-   * end earlier, which strncmp notices before reading past it */
-  uint64_t n = ARG_U32(2), r = room(&c, ARG_PTR(1));
+  /* the signature checked the second string for n bytes and the first for
+   * one: the first may run to the end of the memory, no further */
+  uint64_t n = ARG_U32(2), r = room(&c, ARG_PTR(0));
   RETURN_I32(strncmp((const char *)ARG_PTR(0), (const char *)ARG_PTR(1), n < r ? n : r));
 }
 

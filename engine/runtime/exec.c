@@ -265,11 +265,11 @@ bool runtime_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
     atomic_compare_exchange_strong(&inst->interrupt, &expected, INTERRUPT_NONE);
   }
 
-  if (outermost && atomic_fetch_sub(&inst->running, 1) == 1 && !ok &&
-      env->trap_kind == TRAP_TERMINATED) {
-    /* A terminate is answered by the last thread that was running the
-     * instance (every thread of it traps, contract 6): the instance is
-     * usable again. */
+  if (outermost && atomic_fetch_sub(&inst->running, 1) == 1 && !ok) {
+    /* A terminate is answered once the last thread that was running the
+     * instance has left with a trap (every thread of it traps, contract 6;
+     * a nested entry's trap may come back as its host function's failure):
+     * the instance is usable again. */
     int expected = INTERRUPT_TERMINATE;
     atomic_compare_exchange_strong(&inst->interrupt, &expected, INTERRUPT_NONE);
   }
