@@ -254,16 +254,35 @@ static const FastFunc *fast_code_of(ExecEnv *env, const FuncInst *f, const void 
 #endif
 
 /* Backtraces (backtrace.h): the innermost frame pointer and a pc inside
- * its function, kept at calls and returns (two stores each) and at every
- * trap raised in the loop; outer frames through the frame headers.  The
- * translated code keeps no map back to Wasm offsets, so frames show the
- * function without an offset. */
+ * its function, kept at calls and returns (two stores each); outer frames
+ * through the frame headers, whose return pcs map back to the Wasm call
+ * instruction (FastFunc.offset_map).  A trap raised in the loop itself
+ * also records its own pc (trap_pc), so the innermost frame shows the
+ * trapping instruction; one raised in a helper (a division, say) or by
+ * the guard region shows the function without an offset. */
 typedef struct FastActivation {
   TierActivation base;
   const WasmValue *fp;
   const Cell *pc;
   const Instance *inst;
+  const Cell *trap_pc;
 } FastActivation;
+
+/* The module byte the code at pc translates, or NULL. */
+static const uint8_t *wasm_pc_of(const Module *m, const FastFunc *ff, const Cell *pc)
+{
+  uint32_t cell = (uint32_t)(pc - ff->code), lo = 0, hi = ff->offset_map_len;
+  if (hi == 0 || ff->offset_map[0] > cell)
+    return NULL;
+  while (hi - lo > 1) { /* the last pair starting at or before cell */
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (ff->offset_map[2 * mid] <= cell)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  return m->bytes + ff->offset_map[2 * lo + 1];
+}
 
 /* The translated function of inst whose code holds pc, or NULL. */
 static const FuncInst *fast_func_at(const Instance *inst, const Cell *pc, const FastFunc **out)
@@ -286,12 +305,19 @@ static void fast_walk(const TierActivation *a, Backtrace *bt)
   const WasmValue *fp = act->fp;
   const Cell *pc = act->pc;
   const Instance *inst = act->inst;
+  bool innermost = true;
   while (pc != NULL && fp != NULL && inst != NULL) {
     const FastFunc *ff;
     const FuncInst *f = fast_func_at(inst, pc, &ff);
     if (f == NULL)
       return;
-    backtrace_add_frame(bt, f, NULL);
+    const uint8_t *wasm_pc = NULL;
+    if (!innermost) /* a return pc: the call's last cell is just before it */
+      wasm_pc = wasm_pc_of(inst->module, ff, pc - 1);
+    else if (act->trap_pc && act->trap_pc >= ff->code && act->trap_pc < ff->code + ff->num_cells)
+      wasm_pc = wasm_pc_of(inst->module, ff, act->trap_pc); /* the trapping operation's cell */
+    backtrace_add_frame(bt, f, wasm_pc);
+    innermost = false;
     const WasmValue *hdr = fp + ff->local_slots;
     pc = hdr[0].ref;
     fp = hdr[1].ref;
@@ -300,6 +326,17 @@ static void fast_walk(const TierActivation *a, Backtrace *bt)
 }
 
 #define SYNC_PC() (act.fp = fp, act.pc = pc)
+/* A trap raised in the loop records its pc (see FastActivation). */
+#define trap_raise(e, k)                                                       \
+  do {                                                                         \
+    act.trap_pc = pc;                                                          \
+    (trap_raise)(e, k);                                                        \
+  } while (0)
+#define trap_raise_index(e, k, i)                                              \
+  do {                                                                         \
+    act.trap_pc = pc;                                                          \
+    (trap_raise_index)(e, k, i);                                               \
+  } while (0)
 
 void interp_fast_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
 {
@@ -325,7 +362,7 @@ void interp_fast_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
   uint8_t *const saved_top = env->stack_top;
   Instance *const saved_current = env->current;
 
-  const Cell *pc;
+  const Cell *pc = NULL;
   WasmValue *fp = (WasmValue *)saved_top;
   Instance *inst = NULL;
   Memory *mem = NULL;
@@ -340,6 +377,7 @@ void interp_fast_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
   act.fp = NULL;
   act.pc = NULL;
   act.inst = NULL;
+  act.trap_pc = NULL;
   tier_activation_push(env, &act.base, fast_walk);
 
   /* The entry frame: the arguments in, a header that says "back to C". */

@@ -63,8 +63,9 @@ int main(int argc, char **argv)
   init.native_symbols = natives;
   init.n_native_symbols = 1;
   RunningMode mode = embed_init(argc, argv, &init);
-  /* the classic interpreter keeps the offset of every frame; the fast one
-   * runs translated code and names the functions only */
+  /* the classic interpreter keeps the offset of every frame it raises a
+   * trap in; the fast one of traps raised in its loop, not in its
+   * arithmetic helpers (a division) */
   bool offsets_expected = mode == Mode_Interp;
 
   wasm_module_t module = load_module("embed-backtrace.wasm");
@@ -91,11 +92,27 @@ int main(int argc, char **argv)
     free(bytes);
   }
 
-  /* deep recursion: the innermost frames are kept, the rest counted */
+  /* the fast interpreter maps its code back too: callers show the call */
+  if (mode == Mode_Fast_Interp) {
+    const char *second = strchr(stack, '\n');
+    CHECK(second && strncmp(second + 1, "#01: 0x", 7) == 0 && strncmp(second + 1, "#01: 0x????", 11) != 0);
+  }
+
+  /* deep recursion: the innermost frames are kept, the rest counted; the
+   * innermost frame points at the `unreachable` in every mode */
   trap_stack(inst, env, "deep", 1, 150, "Exception: unreachable");
   frame_names(names, sizeof names, &offsets);
   CHECK(strncmp(names, "deep,deep,deep,", 15) == 0);
   CHECK(strstr(stack, "\n... 51 more frames\n") != NULL);
+  CHECK(offsets);
+  {
+    uint32_t size;
+    uint8_t *bytes = read_module("embed-backtrace.wasm", &size);
+    unsigned offset = 0;
+    CHECK(sscanf(stack, "#00: 0x%x", &offset) == 1);
+    CHECK(offset < size && bytes[offset] == 0x00); /* unreachable */
+    free(bytes);
+  }
 
   /* a trap made by the guard region (no check in the code) */
   trap_stack(inst, env, "oob", 0, 0, "Exception: out of bounds memory access");
