@@ -287,7 +287,7 @@ static void release_plain(wasm_ref_t *r) { free(r); }
 wasm_foreign_t *wasm_foreign_new(wasm_store_t *store)
 {
   (void)store;
-  wasm_foreign_t *f = malloc(sizeof *f);
+  wasm_foreign_t *f = calloc(1, sizeof *f);
   if (f)
     ref_init(&f->ref, CAPI_FOREIGN, f, release_plain);
   return f;
