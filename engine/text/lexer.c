@@ -299,7 +299,8 @@ static void parse_list(Lexer *l, ItemStack *scratch, SExpr *list)
   }
   list->count = scratch->count - base;
   list->items = text_alloc(c, (list->count ? list->count : 1) * sizeof(SExpr));
-  memcpy(list->items, scratch->items + base, list->count * sizeof(SExpr));
+  if (list->count) /* an empty first list: scratch->items may still be NULL */
+    memcpy(list->items, scratch->items + base, list->count * sizeof(SExpr));
   scratch->count = base;
   c->depth--;
 }

@@ -365,6 +365,13 @@ static void test_wast(void)
   g_assert_true(g_str_has_prefix(error, "1:1: unclosed parenthesis"));
 }
 
+/* Found by the crash fuzzer (tests/fuzz, fuzz-text): an empty list before
+ * any other copied nothing from a NULL array, which UBSan reports. */
+static void test_empty_first_list(void)
+{
+  check_error("()", "1:1", "unexpected token");
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
@@ -381,5 +388,6 @@ int main(int argc, char **argv)
   g_test_add_func("/text/errors", test_errors);
   g_test_add_func("/text/decode", test_decodes);
   g_test_add_func("/text/wast/commands", test_wast);
+  g_test_add_func("/text/regression/empty-first-list", test_empty_first_list);
   return g_test_run();
 }
