@@ -157,6 +157,12 @@ bool wasm_runtime_enlarge_memory(wasm_module_inst_t module_inst, uint64_t inc_pa
 
 /* --- the module's own heap --- */
 
+static bool heap_of_instance(Instance *inst)
+{
+  uint32_t used, total, start;
+  return api_heap_stats(inst, &used, &total, &start);
+}
+
 /* The export `name` of type (i32) -> i32 when want_result, else (i32) -> (). */
 static FuncInst *heap_function(Instance *inst, const char *name, bool want_result)
 {
@@ -177,6 +183,20 @@ uint64_t wasm_runtime_module_malloc(wasm_module_inst_t module_inst, uint64_t siz
   if (!inst)
     return 0;
   Memory *m = api_default_memory(inst);
+  bool has_heap;
+  uint32_t from_heap = size <= UINT32_MAX ? api_heap_malloc(inst, (uint32_t)size, &has_heap) : 0;
+  if (size > UINT32_MAX)
+    has_heap = heap_of_instance(inst);
+  if (has_heap) {
+    /* the app heap reserved at instantiation (api_heap.c) */
+    if (!from_heap) {
+      api_set_exception(inst, "app heap corrupted or out of memory");
+      return 0;
+    }
+    if (p_native_addr)
+      *p_native_addr = m->base + from_heap;
+    return from_heap;
+  }
   FuncInst *f = heap_function(inst, "malloc", true);
   if (!m || !f) {
     api_set_exception(inst, "the module exports no malloc(i32) -> i32 to allocate with");
@@ -211,6 +231,8 @@ void wasm_runtime_module_free(wasm_module_inst_t module_inst, uint64_t ptr)
 {
   Instance *inst = API_INST(module_inst);
   if (!inst || ptr == 0 || ptr > UINT32_MAX)
+    return;
+  if (api_heap_free(inst, (uint32_t)ptr))
     return;
   FuncInst *f = heap_function(inst, "free", false);
   ExecEnv *env = f ? api_helper_env(inst) : NULL;

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wasm_export.h"
+#include "api.h"
 
 static bool fail(wasm_module_inst_t inst, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -98,29 +98,26 @@ static bool parse_arg(const char *s, wasm_valkind_t kind, wasm_val_t *out)
   }
 }
 
-static void print_float(double v, int digits)
-{
-  if (isnan(v))
-    printf("%snan", signbit(v) ? "-" : "");
-  else if (isinf(v))
-    printf("%sinf", v < 0 ? "-" : "");
-  else
-    printf("%.*g", digits, v);
-}
-
+/* One result as WAMR's execute_func prints it: "0x1f:i32", "0x5:i64",
+ * "3.5:f32", "func:ref.null", "2:ref.func" (the function's index). */
 static void print_value(const wasm_val_t *v)
 {
   switch (v->kind) {
-  case WASM_I32: printf("%" PRId32, v->of.i32); break;
-  case WASM_I64: printf("%" PRId64, v->of.i64); break;
-  case WASM_F32: print_float(v->of.f32, 9); break;
-  case WASM_F64: print_float(v->of.f64, 17); break;
-  case WASM_EXTERNREF:
+  case WASM_I32: printf("0x%" PRIx32 ":i32", (uint32_t)v->of.i32); break;
+  case WASM_I64: printf("0x%" PRIx64 ":i64", (uint64_t)v->of.i64); break;
+  case WASM_F32: printf("%.7g:f32", (double)v->of.f32); break;
+  case WASM_F64: printf("%.7g:f64", v->of.f64); break;
   case WASM_FUNCREF:
     if (v->of.foreign)
-      printf("%s:0x%" PRIxPTR, kind_name(v->kind), v->of.foreign);
+      printf("%" PRIu32 ":ref.func", ((const FuncInst *)v->of.foreign)->index);
     else
-      printf("null");
+      printf("func:ref.null");
+    break;
+  case WASM_EXTERNREF:
+    if (v->of.foreign)
+      printf("0x%" PRIxPTR ":ref.extern", v->of.foreign);
+    else
+      printf("extern:ref.null");
     break;
   default: printf("?"); break;
   }
@@ -166,11 +163,10 @@ bool wasm_application_execute_func(wasm_module_inst_t inst, const char *name, in
     goto out;
   for (uint32_t i = 0; i < nresults; i++) {
     if (i)
-      putchar(' ');
+      putchar(',');
     print_value(&results[i]);
   }
-  if (nresults)
-    putchar('\n');
+  putchar('\n');
   fflush(stdout);
   ok = true;
 out:
@@ -192,6 +188,9 @@ bool wasm_application_execute_main(wasm_module_inst_t inst, int32_t argc, char *
   if (wasm_runtime_is_wasi_mode(inst)) {
     wasm_function_inst_t start = wasm_runtime_lookup_wasi_start_function(inst);
     wasm_function_inst_t init = wasm_runtime_lookup_function(inst, "_initialize");
+    const ApiInstanceData *data = API_INST(inst)->api_data;
+    if (data && data->reactor_initialized && !wasm_runtime_lookup_wasi_start_function(inst))
+      return true; /* a reactor: instantiation ran its _initialize already */
     wasm_function_inst_t entry = start ? start : init;
     if (entry) {
       wasm_exec_env_t env = wasm_runtime_get_exec_env_singleton(inst);

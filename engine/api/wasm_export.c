@@ -93,6 +93,14 @@ bool wasm_runtime_full_init(RuntimeInitArgs *init_args)
     api_log(WASM_LOG_LEVEL_ERROR, "cannot install the memory fault handler");
     return false;
   }
+  /* The built-in libc first: natives registered later win over it. */
+  if (first) {
+    char err[160];
+    if (!api_libc_register(err, sizeof err)) {
+      api_log(WASM_LOG_LEVEL_ERROR, "%s", err);
+      return false;
+    }
+  }
   if (init_args->n_native_symbols) {
     char err[160];
     if (!native_register(init_args->native_module_name, init_args->native_symbols,
@@ -254,11 +262,24 @@ wasm_module_t wasm_runtime_load(uint8_t *buf, uint32_t size, char *error_buf,
 
 void module_ref_acquire(ModuleRef *ref) { atomic_fetch_add(&ref->refcount, 1); }
 
+ModuleRef *module_ref_new(Module *m)
+{
+  ModuleRef *ref = calloc(1, sizeof *ref);
+  if (!ref)
+    return NULL;
+  ref->module = m;
+  atomic_init(&ref->refcount, 1);
+  return ref;
+}
+
+Module *module_ref_module(ModuleRef *ref) { return ref->module; }
+
 void module_ref_release(ModuleRef *ref)
 {
   if (ref && atomic_fetch_sub(&ref->refcount, 1) == 1) {
     module_free(ref->module);
     wasi_args_free(ref->wasi_args);
+    free(ref->name);
     free(ref);
   }
 }
@@ -425,11 +446,17 @@ typedef struct Linker {
     Instance *inst;
   } *made;
   uint32_t num_made;
+  /* imports the host gave in InstantiationArgs, found first */
+  const WASMExternInstance *host_imports;
+  uint32_t num_host_imports;
   char error[200];
 } Linker;
 
 static Instance *instantiate(ModuleRef *ref, const InstanceLimits *limits, uint32_t depth,
                              const WasiArgs *wasi, char *err, uint32_t err_size);
+static Instance *instantiate_with(ModuleRef *ref, const InstanceLimits *limits, uint32_t depth,
+                                  const WasiArgs *wasi, const InstantiationArgs *args, char *err,
+                                  uint32_t err_size);
 
 /* Keeps a reference until the link is over; drops it at once if it cannot. */
 static void linker_hold(Linker *lk, Instance *inst)
@@ -498,6 +525,8 @@ static Instance *linker_module_instance(Linker *lk, const char *name, uint32_t l
       return lk->made[i].inst;
   ModuleRef *ref = registered_module_get(name, len);
   if (!ref)
+    ref = api_read_module(name, len); /* wasm_runtime_set_module_reader */
+  if (!ref)
     return NULL;
   Instance *inst = NULL;
   if (lk->depth + 1 >= MAX_LINK_DEPTH) {
@@ -536,6 +565,17 @@ static Instance *linker_module_instance(Linker *lk, const char *name, uint32_t l
 static bool resolve_import(void *data, const Import *imp, ExternVal *out)
 {
   Linker *lk = data;
+  for (uint32_t i = 0; i < lk->num_host_imports; i++) {
+    const WASMExternInstance *h = &lk->host_imports[i];
+    if (h->kind == WASM_IMPORT_EXPORT_KIND_MEMORY && imp->kind == EXTERN_MEMORY && h->u.memory &&
+        h->module_name && h->field_name && name_is(h->module_name, imp->module_name, imp->module_name_len) &&
+        name_is(h->field_name, imp->field_name, imp->field_name_len)) {
+      out->kind = EXTERN_MEMORY;
+      out->u.memory = API_MEMORY(h->u.memory);
+      out->owner = NULL;
+      return true;
+    }
+  }
   Instance *src = registered_instance_get(imp->module_name, imp->module_name_len);
   if (src) {
     linker_hold(lk, src);
@@ -560,10 +600,21 @@ static bool resolve_import(void *data, const Import *imp, ExternVal *out)
 static Instance *instantiate(ModuleRef *ref, const InstanceLimits *limits, uint32_t depth,
                              const WasiArgs *wasi, char *err, uint32_t err_size)
 {
+  return instantiate_with(ref, limits, depth, wasi, NULL, err, err_size);
+}
+
+static Instance *instantiate_with(ModuleRef *ref, const InstanceLimits *limits, uint32_t depth,
+                                  const WasiArgs *wasi, const InstantiationArgs *args, char *err,
+                                  uint32_t err_size)
+{
   Linker lk;
   memset(&lk, 0, sizeof lk);
   lk.limits = *limits;
   lk.depth = depth;
+  if (args && args->imports) {
+    lk.host_imports = args->imports;
+    lk.num_host_imports = args->import_count;
+  }
   Instance *inst = instance_new_limited(ref->module, ref, resolve_import, &lk, limits, err,
                                         err_size);
   linker_release(&lk);
@@ -593,7 +644,14 @@ static wasm_module_inst_t instantiate_api(const wasm_module_t module,
     limits.start_time_limit_ms = args->start_time_limit_ms;
     limits.start_fuel = args->start_fuel;
   }
-  Instance *inst = instantiate(API_MODULE(module), &limits, 0, wasi, error_buf, error_buf_size);
+  Instance *inst =
+      instantiate_with(API_MODULE(module), &limits, 0, wasi, args, error_buf, error_buf_size);
+  if (inst && args && args->host_managed_heap_size &&
+      !api_heap_create(inst, args->host_managed_heap_size, error_buf, error_buf_size)) {
+    wasi_instance_detach(inst);
+    instance_unref(inst);
+    return NULL;
+  }
   if (inst && args && args->max_memory_pages) {
     /* A lower cap on the memories this instance defines (not on imported
      * ones, which belong to their exporter). */
@@ -608,11 +666,45 @@ static wasm_module_inst_t instantiate_api(const wasm_module_t module,
   return (wasm_module_inst_t)inst;
 }
 
+/* As WAMR does, a WASI reactor (it exports _initialize, not _start) is
+ * initialized by instantiation; a trap there fails the instantiation. */
+static wasm_module_inst_t initialize_reactor(wasm_module_inst_t module_inst, char *error_buf,
+                                             uint32_t error_buf_size)
+{
+  Instance *inst = API_INST(module_inst);
+  if (!inst || !wasm_runtime_is_wasi_mode(module_inst) ||
+      wasm_runtime_lookup_wasi_start_function(module_inst))
+    return module_inst;
+  FuncInst *init = API_FUNC(wasm_runtime_lookup_function(module_inst, "_initialize"));
+  if (!init || init->type->num_params || init->type->num_results)
+    return module_inst;
+  ApiInstanceData *data = api_instance_data(inst);
+  ExecEnv *env = API_ENV(wasm_runtime_get_exec_env_singleton(module_inst));
+  uint64_t none[1] = {0};
+  if (!data || !env || !api_call(env, init, none)) {
+    error_set(error_buf, error_buf_size, "%s",
+              inst->has_exception ? inst->exception + strlen("Exception: ") : "out of memory");
+    wasm_runtime_deinstantiate(module_inst);
+    return NULL;
+  }
+  data->reactor_initialized = true;
+  return module_inst;
+}
+
 wasm_module_inst_t wasm_runtime_instantiate_ex(const wasm_module_t module,
                                                const InstantiationArgs *args, char *error_buf,
                                                uint32_t error_buf_size)
 {
-  return instantiate_api(module, args, NULL, error_buf, error_buf_size);
+  return initialize_reactor(instantiate_api(module, args, NULL, error_buf, error_buf_size),
+                            error_buf, error_buf_size);
+}
+
+wasm_module_inst_t api_instantiate_wasi_args(const wasm_module_t module,
+                                             const InstantiationArgs *args, const WasiArgs *wasi,
+                                             char *error_buf, uint32_t error_buf_size)
+{
+  return initialize_reactor(instantiate_api(module, args, wasi, error_buf, error_buf_size),
+                            error_buf, error_buf_size);
 }
 
 wasm_module_inst_t wasm_runtime_instantiate_wasi(const wasm_module_t module,
@@ -852,7 +944,7 @@ void api_set_exception(Instance *inst, const char *message)
 
 void api_set_exceptionf(Instance *inst, const char *fmt, ...)
 {
-  char msg[200];
+  char msg[sizeof ((Instance *)0)->exception];
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
@@ -949,6 +1041,11 @@ bool wasm_runtime_call_wasm(wasm_exec_env_t exec_env, wasm_function_inst_t funct
   FuncInst *f = API_FUNC(function);
   if (!check_call(env, f))
     return false;
+  return api_call_cells(env, f, argc, argv);
+}
+
+bool api_call_cells(ExecEnv *env, FuncInst *f, uint32_t argc, uint32_t *argv)
+{
   const FuncType *t = f->type;
   uint32_t param_cells = types_cells(functype_params(t), t->num_params);
   uint32_t result_cells = types_cells(functype_results(t), t->num_results);

@@ -206,7 +206,7 @@ typedef struct RuntimeInitArgs {
   NativeSymbol *native_symbols;
   uint32_t n_native_symbols;
 
-  uint32_t max_thread_num; /* ignored: no thread manager yet */
+  uint32_t max_thread_num; /* ignored: spawned threads are not pooled */
 
   /* debugger settings: ignored */
   char ip_addr[128];
@@ -224,11 +224,25 @@ typedef struct RuntimeInitArgs {
   bool enable_linux_perf;
 } RuntimeInitArgs;
 
-/* Arguments of wasm_runtime_instantiate_ex. */
+/* A value the host gives an import at instantiation (only memories, as in
+ * the documented API): see wasm_runtime_create_memory. */
+typedef struct WASMExternInstance {
+  const char *module_name;
+  const char *field_name;
+  wasm_import_export_kind_t kind;
+  union {
+    wasm_memory_inst_t memory;
+  } u;
+} WASMExternInstance, *wasm_extern_inst_t;
+
+/* Arguments of wasm_runtime_instantiate_ex: WAMR's fields, then ours. */
 typedef struct InstantiationArgs {
   uint32_t default_stack_size;     /* Wasm stack of the singleton exec env; 0: 1 MiB */
-  uint32_t host_managed_heap_size; /* ignored: no host-managed heap */
+  uint32_t host_managed_heap_size; /* the app heap reserved in the default memory when
+                                      the module exports no malloc/free (0: none) */
   uint32_t max_memory_pages;       /* 0: as the module says; else a lower cap */
+  uint32_t import_count;           /* imports given by the host, found first */
+  const wasm_extern_inst_t imports;
   /* wasmplug extensions, in force from the instance's creation on (its
    * start function included); 0: the default. */
   uint32_t max_table_elements;  /* cap on each table it defines; 0 (and above
@@ -239,6 +253,57 @@ typedef struct InstantiationArgs {
                                    wasm_runtime_set_instruction_count_limit);
                                    0: none */
 } InstantiationArgs;
+
+/* The same settings behind an opaque handle (wasm_runtime_instantiation_args_*),
+ * so that fields can be added without breaking embedders. */
+struct InstantiationArgs2;
+typedef struct InstantiationArgs2 InstantiationArgs2;
+
+/* Arguments of wasm_runtime_load_ex. */
+typedef struct LoadArgs {
+  char *name;                /* the module's name (wasm_runtime_get_module_name) */
+  bool clone_wasm_binary;    /* the bytes are always copied here */
+  bool wasm_binary_freeable; /* the bytes are always copied: always freeable */
+  bool no_resolve;           /* nothing to resolve late: accepted, no effect */
+} LoadArgs;
+
+/* One section of a module given as a list (wasm_runtime_load_from_sections). */
+typedef struct wasm_section_t {
+  struct wasm_section_t *next;
+  int section_type;
+  uint8_t *section_body;
+  uint32_t section_body_size;
+} wasm_section_t, aot_section_t, *wasm_section_list_t, *aot_section_list_t;
+
+typedef enum { Alloc_For_Runtime, Alloc_For_LinearMemory } mem_alloc_usage_t;
+
+typedef struct mem_alloc_info_t {
+  uint32_t total_size;
+  uint32_t total_free_size;
+  uint32_t highmark_size;
+} mem_alloc_info_t;
+
+/* Multi-module: reads the module `module_name` (an import's module name)
+ * into a buffer the destroyer releases after loading. */
+typedef bool (*module_reader)(package_type_t module_type, const char *module_name,
+                              uint8_t **p_buffer, uint32_t *p_size);
+typedef void (*module_destroyer)(uint8_t *buffer, uint32_t size);
+
+/* Threads running an instance on exec envs of their own. */
+typedef void *(*wasm_thread_callback_t)(wasm_exec_env_t, void *);
+typedef uintptr_t wasm_thread_t;
+
+typedef enum {
+  INTERNAL_ERROR,
+  MAX_SIZE_REACHED,
+} enlarge_memory_error_reason_t;
+
+typedef void (*enlarge_memory_error_callback_t)(uint32_t inc_page_count,
+                                                uint64_t current_memory_size,
+                                                uint32_t memory_index,
+                                                enlarge_memory_error_reason_t failure_reason,
+                                                wasm_module_inst_t instance,
+                                                wasm_exec_env_t exec_env, void *user_data);
 
 /* Value kinds of wasm_val_t and of the type accessors. */
 typedef uint8_t wasm_valkind_t;
@@ -671,8 +736,9 @@ WASM_RUNTIME_API_EXTERN bool wasm_memory_enlarge(wasm_memory_inst_t memory_inst,
 WASM_RUNTIME_API_EXTERN bool wasm_runtime_enlarge_memory(wasm_module_inst_t module_inst,
                                                          uint64_t inc_page_count);
 
-/* Allocation inside the instance's memory through the module's own exported
- * `malloc` and `free` (the engine has no host-managed heap).  Returns the
+/* Allocation inside the instance's memory: from the app heap when one was
+ * reserved at instantiation (heap_size, when the module exports no
+ * allocator), else through the module's own exported `malloc` and `free`.  Returns the
  * Wasm address (and the native one in *p_native_addr), or 0 with an
  * exception when the module exports no malloc or it fails. */
 WASM_RUNTIME_API_EXTERN uint64_t wasm_runtime_module_malloc(wasm_module_inst_t module_inst,
@@ -757,6 +823,211 @@ WASM_RUNTIME_API_EXTERN bool wasm_runtime_set_wasi_arguments(wasm_module_t modul
 WASM_RUNTIME_API_EXTERN wasm_module_inst_t wasm_runtime_instantiate_wasi(
     const wasm_module_t module, const InstantiationArgs *inst_args, const WASIArguments *wasi_args,
     char *error_buf, uint32_t error_buf_size);
+
+/* ------------------------------------------------------------------------
+ * Loading, more ways (api_load.c)
+ * ------------------------------------------------------------------------ */
+
+/* wasm_runtime_load with settings; args may be NULL. */
+WASM_RUNTIME_API_EXTERN wasm_module_t wasm_runtime_load_ex(uint8_t *buf, uint32_t size,
+                                                           const LoadArgs *args, char *error_buf,
+                                                           uint32_t error_buf_size);
+/* Imports are linked at instantiation: nothing is left to resolve. */
+WASM_RUNTIME_API_EXTERN bool wasm_runtime_resolve_symbols(wasm_module_t module);
+/* Loads a module given as its sections, in order (is_aot: not supported). */
+WASM_RUNTIME_API_EXTERN wasm_module_t wasm_runtime_load_from_sections(
+    wasm_section_list_t section_list, bool is_aot, char *error_buf, uint32_t error_buf_size);
+
+/* Multi-module: an import from a module name that is not registered is
+ * loaded through `reader` (and registered under that name), its buffer
+ * released through `destroyer` once loaded. */
+WASM_RUNTIME_API_EXTERN void wasm_runtime_set_module_reader(const module_reader reader,
+                                                            const module_destroyer destroyer);
+
+WASM_RUNTIME_API_EXTERN package_type_t wasm_runtime_get_module_package_type(
+    const wasm_module_t module);
+/* The binary format's version (1 for Wasm), 0 when unknown. */
+WASM_RUNTIME_API_EXTERN uint32_t wasm_runtime_get_file_package_version(const uint8_t *buf,
+                                                                       uint32_t size);
+WASM_RUNTIME_API_EXTERN uint32_t wasm_runtime_get_module_package_version(
+    const wasm_module_t module);
+WASM_RUNTIME_API_EXTERN uint32_t wasm_runtime_get_current_package_version(
+    package_type_t package_type);
+/* No execute-in-place AOT files here: always false. */
+WASM_RUNTIME_API_EXTERN bool wasm_runtime_is_xip_file(const uint8_t *buf, uint32_t size);
+/* The module's bytes are copied at load: always true. */
+WASM_RUNTIME_API_EXTERN bool wasm_runtime_is_underlying_binary_freeable(const wasm_module_t module);
+/* Only on SGX with remote attestation in WAMR: NULL here. */
+WASM_RUNTIME_API_EXTERN char *wasm_runtime_get_module_hash(wasm_module_t module);
+
+/* A name for the module (once: false if it has another one already). */
+WASM_RUNTIME_API_EXTERN bool wasm_runtime_set_module_name(wasm_module_t module, const char *name,
+                                                          char *error_buf,
+                                                          uint32_t error_buf_size);
+/* The name set (or given in LoadArgs), else "". */
+WASM_RUNTIME_API_EXTERN const char *wasm_runtime_get_module_name(wasm_module_t module);
+
+/* Instantiation settings behind a handle. */
+WASM_RUNTIME_API_EXTERN bool wasm_runtime_instantiation_args_create(struct InstantiationArgs2 **p);
+WASM_RUNTIME_API_EXTERN void wasm_runtime_instantiation_args_destroy(struct InstantiationArgs2 *p);
+WASM_RUNTIME_API_EXTERN void wasm_runtime_instantiation_args_set_default_stack_size(
+    struct InstantiationArgs2 *p, uint32_t v);
+WASM_RUNTIME_API_EXTERN void wasm_runtime_instantiation_args_set_host_managed_heap_size(
+    struct InstantiationArgs2 *p, uint32_t v);
+WASM_RUNTIME_API_EXTERN void wasm_runtime_instantiation_args_set_max_memory_pages(
+    struct InstantiationArgs2 *p, uint32_t v);
+WASM_RUNTIME_API_EXTERN void wasm_runtime_instantiation_args_set_wasi_arg(
+    struct InstantiationArgs2 *p, char *argv[], int argc);
+WASM_RUNTIME_API_EXTERN void wasm_runtime_instantiation_args_set_wasi_env(
+    struct InstantiationArgs2 *p, const char *env[], uint32_t env_count);
+WASM_RUNTIME_API_EXTERN void wasm_runtime_instantiation_args_set_wasi_dir(
+    struct InstantiationArgs2 *p, const char *dir_list[], uint32_t dir_count,
+    const char *map_dir_list[], uint32_t map_dir_count);
+WASM_RUNTIME_API_EXTERN void wasm_runtime_instantiation_args_set_wasi_stdio(
+    struct InstantiationArgs2 *p, int64_t stdinfd, int64_t stdoutfd, int64_t stderrfd);
+WASM_RUNTIME_API_EXTERN wasm_module_inst_t wasm_runtime_instantiate_ex2(
+    const wasm_module_t module, const struct InstantiationArgs2 *args, char *error_buf,
+    uint32_t error_buf_size);
+
+/* Memories made by the host, for InstantiationArgs.imports. */
+WASM_RUNTIME_API_EXTERN wasm_memory_inst_t wasm_runtime_create_memory(
+    const wasm_module_t module, const wasm_memory_type_t type);
+WASM_RUNTIME_API_EXTERN void wasm_runtime_destroy_memory(const wasm_module_t module,
+                                                         wasm_memory_inst_t memory_inst);
+/* One new memory for each memory import of `module` (whose module name
+ * passes module_name_filter, when given); NULL when there is none.
+ * Freed with wasm_runtime_destroy_imports. */
+WASM_RUNTIME_API_EXTERN wasm_extern_inst_t wasm_runtime_create_imports(
+    wasm_module_t module, bool (*module_name_filter)(const char *));
+WASM_RUNTIME_API_EXTERN wasm_extern_inst_t wasm_runtime_create_imports_with_builtin(
+    wasm_module_t module);
+WASM_RUNTIME_API_EXTERN void wasm_runtime_destroy_imports(wasm_module_t module,
+                                                          wasm_extern_inst_t imports);
+/* No natives provide globals here: always false. */
+WASM_RUNTIME_API_EXTERN bool wasm_runtime_is_import_global_linked(const char *module_name,
+                                                                  const char *global_name);
+
+/* ------------------------------------------------------------------------
+ * Threads and more exec envs (api_threads.c)
+ *
+ * Several threads may run one instance at once, each on its own exec env;
+ * they share its memories, tables and globals.  wasm_runtime_terminate
+ * stops every one of them.
+ * ------------------------------------------------------------------------ */
+
+/* A new exec env for the same instance, with the same stack size, for use
+ * on another thread; free with wasm_runtime_destroy_spawned_exec_env. */
+WASM_RUNTIME_API_EXTERN wasm_exec_env_t wasm_runtime_spawn_exec_env(wasm_exec_env_t exec_env);
+WASM_RUNTIME_API_EXTERN void wasm_runtime_destroy_spawned_exec_env(wasm_exec_env_t exec_env);
+/* Runs callback(spawned_env, arg) on a new thread; 0 on success, -1 else. */
+WASM_RUNTIME_API_EXTERN int32_t wasm_runtime_spawn_thread(wasm_exec_env_t exec_env,
+                                                          wasm_thread_t *tid,
+                                                          wasm_thread_callback_t callback,
+                                                          void *arg);
+/* Waits for the thread; 0 on success, an error number else. */
+WASM_RUNTIME_API_EXTERN int32_t wasm_runtime_join_thread(wasm_thread_t tid, void **retval);
+/* Accepted for compatibility: threads are not pooled. */
+WASM_RUNTIME_API_EXTERN void wasm_runtime_set_max_thread_num(uint32_t num);
+/* Points the exec env at another instance (not while it runs Wasm). */
+WASM_RUNTIME_API_EXTERN void wasm_runtime_set_module_inst(wasm_exec_env_t exec_env,
+                                                          const wasm_module_inst_t module_inst);
+
+/* Calls the function at element_index of the instance's table 0, argv as
+ * for wasm_runtime_call_wasm ("undefined element", "uninitialized
+ * element" otherwise). */
+WASM_RUNTIME_API_EXTERN bool wasm_runtime_call_indirect(wasm_exec_env_t exec_env,
+                                                        uint32_t element_index, uint32_t argc,
+                                                        uint32_t argv[]);
+
+/* Around a host operation that may block: false when the instance is being
+ * terminated (then skip the operation).  The operation is not interrupted
+ * early: termination is seen when it returns to Wasm. */
+WASM_RUNTIME_API_EXTERN bool wasm_runtime_begin_blocking_op(wasm_exec_env_t exec_env);
+WASM_RUNTIME_API_EXTERN void wasm_runtime_end_blocking_op(wasm_exec_env_t exec_env);
+
+/* ------------------------------------------------------------------------
+ * Instance contexts (api_context.c), modelled on pthread keys: a key per
+ * set of natives, one pointer per instance; the key's destructor runs for
+ * every context still set when the instance is freed.  Make and destroy
+ * keys while no instance lives.
+ * ------------------------------------------------------------------------ */
+
+WASM_RUNTIME_API_EXTERN void *wasm_runtime_create_context_key(void (*dtor)(wasm_module_inst_t inst,
+                                                                           void *ctx));
+WASM_RUNTIME_API_EXTERN void wasm_runtime_destroy_context_key(void *key);
+WASM_RUNTIME_API_EXTERN void wasm_runtime_set_context(wasm_module_inst_t inst, void *key,
+                                                      void *ctx);
+/* The same; spawned threads share the instance, so they see it too. */
+WASM_RUNTIME_API_EXTERN void wasm_runtime_set_context_spread(wasm_module_inst_t inst, void *key,
+                                                             void *ctx);
+WASM_RUNTIME_API_EXTERN void *wasm_runtime_get_context(wasm_module_inst_t inst, void *key);
+
+/* ------------------------------------------------------------------------
+ * Call stacks and the native stack (api_backtrace.c)
+ * ------------------------------------------------------------------------ */
+
+/* The Wasm call stack of the last trap on exec_env, innermost first, one
+ * line per frame: "#00: 0x0042 - name" (the name from the "name" section,
+ * else "$f<index>"; 0x???? where the tier keeps no code offset). */
+WASM_RUNTIME_API_EXTERN void wasm_runtime_dump_call_stack(wasm_exec_env_t exec_env);
+/* Bytes dump_call_stack_to_buf needs, NUL included; 0 when there is none. */
+WASM_RUNTIME_API_EXTERN uint32_t wasm_runtime_get_call_stack_buf_size(wasm_exec_env_t exec_env);
+/* Writes whole lines that fit; returns the bytes written, NUL included. */
+WASM_RUNTIME_API_EXTERN uint32_t wasm_runtime_dump_call_stack_to_buf(wasm_exec_env_t exec_env,
+                                                                     char *buf, uint32_t len);
+
+/* True when the calling thread has a reasonable amount of native stack
+ * left; otherwise sets the exception "native stack overflow" and returns
+ * false (a native that gets false should return at once). */
+WASM_RUNTIME_API_EXTERN bool wasm_runtime_detect_native_stack_overflow(wasm_exec_env_t exec_env);
+WASM_RUNTIME_API_EXTERN bool wasm_runtime_detect_native_stack_overflow_size(
+    wasm_exec_env_t exec_env, uint32_t required_size);
+/* The lowest address Wasm calls on this exec env may take the native stack
+ * to (for fibers and the like); no guard is added to it. */
+WASM_RUNTIME_API_EXTERN void wasm_runtime_set_native_stack_boundary(wasm_exec_env_t exec_env,
+                                                                    uint8_t *native_stack_boundary);
+
+/* ------------------------------------------------------------------------
+ * Memory and diagnostics, more (api_diag.c)
+ * ------------------------------------------------------------------------ */
+
+/* The memory exported as `name`, or NULL. */
+WASM_RUNTIME_API_EXTERN wasm_memory_inst_t wasm_runtime_lookup_memory(
+    const wasm_module_inst_t module_inst, const char *name);
+/* Bounds are always checked (by guard pages or explicitly): enabling is a
+ * no-op and disabling is refused. */
+WASM_RUNTIME_API_EXTERN void wasm_runtime_set_bounds_checks(wasm_module_inst_t module_inst,
+                                                            bool enable);
+WASM_RUNTIME_API_EXTERN bool wasm_runtime_is_bounds_checks_enabled(wasm_module_inst_t module_inst);
+/* Called when memory.grow or an enlarge call fails. */
+WASM_RUNTIME_API_EXTERN void wasm_runtime_set_enlarge_mem_error_callback(
+    const enlarge_memory_error_callback_t callback, void *user_data);
+/* Only the pool allocator has this information: always false here. */
+WASM_RUNTIME_API_EXTERN bool wasm_runtime_get_mem_alloc_info(mem_alloc_info_t *mem_alloc_info);
+/* Prints the memory the exec env, its instance and module use, and the
+ * Wasm stack and app heap in use, to stdout. */
+WASM_RUNTIME_API_EXTERN void wasm_runtime_dump_mem_consumption(wasm_exec_env_t exec_env);
+/* Per-function profiling is not built: these print a note and return 0. */
+WASM_RUNTIME_API_EXTERN void wasm_runtime_dump_perf_profiling(wasm_module_inst_t module_inst);
+WASM_RUNTIME_API_EXTERN double wasm_runtime_sum_wasm_exec_time(wasm_module_inst_t module_inst);
+WASM_RUNTIME_API_EXTERN double wasm_runtime_get_wasm_func_exec_time(wasm_module_inst_t inst,
+                                                                    const char *func_name);
+/* No LLVM PGO instrumentation here: 0. */
+WASM_RUNTIME_API_EXTERN uint32_t wasm_runtime_get_pgo_prof_data_size(wasm_module_inst_t module_inst);
+WASM_RUNTIME_API_EXTERN uint32_t wasm_runtime_dump_pgo_prof_data_to_buf(
+    wasm_module_inst_t module_inst, char *buf, uint32_t len);
+
+/* Externref objects by index (an externref is the host's pointer itself
+ * here; these keep WAMR's index-based calls working). */
+WASM_RUNTIME_API_EXTERN bool wasm_externref_obj2ref(wasm_module_inst_t module_inst,
+                                                    void *extern_obj, uint32_t *p_externref_idx);
+WASM_RUNTIME_API_EXTERN bool wasm_externref_objdel(wasm_module_inst_t module_inst,
+                                                   void *extern_obj);
+WASM_RUNTIME_API_EXTERN bool wasm_externref_set_cleanup(wasm_module_inst_t module_inst,
+                                                        void *extern_obj,
+                                                        void (*extern_obj_cleanup)(void *));
+WASM_RUNTIME_API_EXTERN bool wasm_externref_ref2obj(uint32_t externref_idx, void **p_extern_obj);
+WASM_RUNTIME_API_EXTERN bool wasm_externref_retain(uint32_t externref_idx);
 
 #ifdef __cplusplus
 }

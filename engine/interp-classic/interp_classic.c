@@ -37,6 +37,7 @@
 #include "numeric.h"
 #include "../runtime/compiled.h"
 #include "../runtime/tiers.h"
+#include "../runtime/backtrace.h"
 
 #ifndef WP_INTERP_COMPUTED_GOTO
 #if defined(__GNUC__)
@@ -59,6 +60,17 @@ typedef struct Frame {
 
 _Static_assert(sizeof(Frame) % sizeof(WasmValue) == 0, "frames keep slots aligned");
 #define FRAME_SLOTS (sizeof(Frame) / sizeof(WasmValue))
+
+/* Backtraces (backtrace.h): the innermost frame, kept up to date at calls
+ * and returns (one store each), and the pc, written by every trap raised
+ * in here (the macros below) and before every call out that may trap.  A
+ * fault caught by the guard region leaves the pc of the last such point:
+ * when it is not inside the innermost function, no offset is shown. */
+typedef struct ClassicActivation {
+  TierActivation base;
+  const struct Frame *frame;
+  const uint8_t *pc;
+} ClassicActivation;
 
 /* Slots a frame of `def` needs, counted from its first local. */
 static inline size_t frame_slots(const FuncDef *def)
@@ -224,8 +236,10 @@ static inline size_t frame_slots(const FuncDef *def)
 #define POLL()                                                                 \
   do {                                                                         \
     if (UNLIKELY(atomic_load_explicit(&inst->interrupt, memory_order_relaxed) | \
-                 (env->fuel >= 0)))                                            \
+                 (env->fuel >= 0))) {                                          \
+      SYNC_PC();                                                               \
       runtime_check_interrupt(env);                                            \
+    }                                                                          \
   } while (0)
 
 /* Switching instances (a call through an import, or its return) switches
@@ -259,6 +273,33 @@ static inline size_t frame_slots(const FuncDef *def)
     if (target < pc) /* a loop back-edge */                                    \
       POLL();                                                                  \
     pc = target;                                                               \
+  } while (0)
+
+static void classic_walk(const TierActivation *a, Backtrace *bt)
+{
+  const ClassicActivation *act = (const ClassicActivation *)a;
+  /* A trap raised here has read its opcode (and maybe immediates): one
+   * byte back is the opcode of the simple ones (div, unreachable, ...).
+   * Outer frames show their return address, just past the call. */
+  const uint8_t *pc = act->pc ? act->pc - 1 : NULL;
+  for (const Frame *fr = act->frame; fr != NULL; fr = fr->prev) {
+    const FuncDef *d = fr->func->def;
+    backtrace_add_frame(bt, fr->func, pc && pc >= d->body && pc <= d->end ? pc : NULL);
+    pc = fr->ret_pc;
+  }
+}
+
+/* Every trap raised in the interpreter records where it happened. */
+#define SYNC_PC() (act.frame = frame, act.pc = pc)
+#define trap_raise(e, k)                                                       \
+  do {                                                                         \
+    SYNC_PC();                                                                 \
+    (trap_raise)(e, k);                                                        \
+  } while (0)
+#define trap_raise_index(e, k, i)                                              \
+  do {                                                                         \
+    SYNC_PC();                                                                 \
+    (trap_raise_index)(e, k, i);                                               \
   } while (0)
 
 void interp_classic_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
@@ -298,6 +339,13 @@ void interp_classic_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
   /* A call in progress: the callee and where its arguments start. */
   FuncInst *callee = f;
   WasmValue *args = (WasmValue *)saved_top;
+
+  frame = NULL;
+  pc = NULL;
+  ClassicActivation act;
+  act.frame = NULL;
+  act.pc = NULL;
+  tier_activation_push(env, &act.base, classic_walk);
 
   /* The entry frame: copy the arguments in, then enter like any call. */
   if (UNLIKELY((size_t)(env->stack_limit - saved_top) < frame_slots(f->def) * sizeof(WasmValue)))
@@ -869,6 +917,7 @@ void interp_classic_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
           uint32_t data = leb_u32(&pc);
           leb_skip(&pc); /* memory index */
           sp -= 3;
+          SYNC_PC();
           runtime_memory_init(env, inst, data, sp[0].u32, sp[1].u32, sp[2].u32);
           break;
         }
@@ -879,17 +928,20 @@ void interp_classic_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
           leb_skip(&pc);
           leb_skip(&pc);
           sp -= 3;
+          SYNC_PC();
           runtime_memory_copy(env, mem, mem, sp[0].u32, sp[1].u32, sp[2].u32);
           break;
         case OP_FC_MEMORY_FILL:
           leb_skip(&pc);
           sp -= 3;
+          SYNC_PC();
           runtime_memory_fill(env, mem, sp[0].u32, (uint8_t)sp[1].u32, sp[2].u32);
           break;
         case OP_FC_TABLE_INIT: {
           uint32_t elem = leb_u32(&pc);
           uint32_t table = leb_u32(&pc);
           sp -= 3;
+          SYNC_PC();
           runtime_table_init(env, inst, table, elem, sp[0].u32, sp[1].u32, sp[2].u32);
           break;
         }
@@ -900,6 +952,7 @@ void interp_classic_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
           Table *dst = tables[leb_u32(&pc)];
           Table *src = tables[leb_u32(&pc)];
           sp -= 3;
+          SYNC_PC();
           runtime_table_copy(env, dst, src, sp[0].u32, sp[1].u32, sp[2].u32);
           break;
         }
@@ -918,6 +971,7 @@ void interp_classic_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
         case OP_FC_TABLE_FILL: {
           Table *t = tables[leb_u32(&pc)];
           sp -= 3;
+          SYNC_PC();
           runtime_table_fill(env, t, sp[0].u32, REF(sp[1]), sp[2].u32);
           break;
         }
@@ -945,6 +999,7 @@ void interp_classic_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
        * code (mixed-mode linking), through its tier; it may re-enter Wasm:
        * nested entries start above everything this frame can use. */
       env->stack_top = (uint8_t *)(stk + def->max_stack);
+      SYNC_PC();
       compiled_call_slow(env, callee, (uint64_t *)args);
       env->current = inst;
       sp = args + callee->type->num_results;
@@ -966,6 +1021,7 @@ void interp_classic_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
     if (cd->local_slots > num_params)
       memset(args + num_params, 0, (cd->local_slots - num_params) * sizeof(WasmValue));
     frame = nf;
+    act.frame = nf;
     func = callee;
     def = cd;
     brs = cd->branches;
@@ -988,12 +1044,14 @@ void interp_classic_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
         memmove(argv, results, num_results * sizeof(WasmValue));
       env->stack_top = saved_top;
       env->current = saved_current;
+      tier_activation_pop(env, &act.base);
       return;
     }
     /* Read the header before the results may overwrite it. */
     pc = done->ret_pc;
     st = done->ret_st;
     frame = done->prev;
+    act.frame = frame;
     for (uint32_t i = 0; i < num_results; i++)
       locals[i] = results[i];
     sp = locals + num_results;

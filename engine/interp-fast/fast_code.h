@@ -325,7 +325,12 @@ typedef struct FastFunc {
   uint32_t frame_bytes;  /* locals + header + operand stack */
   uint32_t local_slots;
   uint32_t num_params;
-  size_t num_cells;      /* counted in the module's side budget */
+  size_t num_cells;      /* counted in the module's side budget; code[0 ..
+                            num_cells) also finds a pc's function (backtraces) */
+  /* Backtraces: (first cell, Wasm byte offset in the module) pairs, in code
+   * order: the code from that cell on translates the instruction there. */
+  uint32_t *offset_map;
+  uint32_t offset_map_len;
 } FastFunc;
 
 #define FAST_OWN_BYTES_PER_CODE_BYTE (SIDE_BYTES_PER_CODE_BYTE / 2)

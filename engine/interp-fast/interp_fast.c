@@ -28,6 +28,8 @@
 #include "fast_code.h"
 #include "../runtime/compiled.h"
 #include "../runtime/tiers.h"
+#include "../runtime/backtrace.h"
+#include "../runtime/native_stack.h"
 
 #ifndef WP_INTERP_COMPUTED_GOTO
 #if defined(__GNUC__)
@@ -161,6 +163,10 @@ static const FastFunc *fast_code_of(ExecEnv *env, const FuncInst *f, const void 
       fm = expected;
     }
   }
+  /* Translation is the deep work of this tier: it needs its headroom on
+   * the C stack like any entry (contract 5). */
+  if (!native_stack_ok(env, NATIVE_STACK_GUARD))
+    trap_raise(env, TRAP_NATIVE_STACK_OVERFLOW);
   /* The module's code stays within its side budget (module.h): real code
    * uses a small part of its own share, hostile code is refused when its
    * share and the pool run out. */
@@ -212,6 +218,7 @@ static const FastFunc *fast_code_of(ExecEnv *env, const FuncInst *f, const void 
   do {                                                                         \
     inst = (i);                                                                \
     env->current = inst;                                                       \
+    act.inst = inst;                                                           \
     fcode = ((FastModule *)inst->module->fast_interp_code)->funcs;             \
     num_imported = inst->module->num_imported_funcs;                           \
     mem = inst->module->num_memories ? inst->memories[0] : NULL;               \
@@ -248,6 +255,91 @@ static const FastFunc *fast_code_of(ExecEnv *env, const FuncInst *f, const void 
   } while (0)
 #endif
 
+/* Backtraces (backtrace.h): the innermost frame pointer and a pc inside
+ * its function, kept at calls and returns (two stores each); outer frames
+ * through the frame headers, whose return pcs map back to the Wasm call
+ * instruction (FastFunc.offset_map).  A trap raised in the loop itself
+ * also records its own pc (trap_pc), so the innermost frame shows the
+ * trapping instruction; one raised in a helper (a division, say) or by
+ * the guard region shows the function without an offset. */
+typedef struct FastActivation {
+  TierActivation base;
+  const WasmValue *fp;
+  const Cell *pc;
+  const Instance *inst;
+  const Cell *trap_pc;
+} FastActivation;
+
+/* The module byte the code at pc translates, or NULL. */
+static const uint8_t *wasm_pc_of(const Module *m, const FastFunc *ff, const Cell *pc)
+{
+  uint32_t cell = (uint32_t)(pc - ff->code), lo = 0, hi = ff->offset_map_len;
+  if (hi == 0 || ff->offset_map[0] > cell)
+    return NULL;
+  while (hi - lo > 1) { /* the last pair starting at or before cell */
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (ff->offset_map[2 * mid] <= cell)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  return m->bytes + ff->offset_map[2 * lo + 1];
+}
+
+/* The translated function of inst whose code holds pc, or NULL. */
+static const FuncInst *fast_func_at(const Instance *inst, const Cell *pc, const FastFunc **out)
+{
+  const Module *m = inst->module;
+  const FastModule *fm = __atomic_load_n((FastModule *const *)&m->fast_interp_code, __ATOMIC_ACQUIRE);
+  for (uint32_t i = 0; fm != NULL && i < fm->num_defs; i++) {
+    const FastFunc *ff = __atomic_load_n(&fm->funcs[i], __ATOMIC_ACQUIRE);
+    if (ff != NULL && pc >= ff->code && pc < ff->code + ff->num_cells) {
+      *out = ff;
+      return inst->funcs[m->num_imported_funcs + i];
+    }
+  }
+  return NULL;
+}
+
+static void fast_walk(const TierActivation *a, Backtrace *bt)
+{
+  const FastActivation *act = (const FastActivation *)a;
+  const WasmValue *fp = act->fp;
+  const Cell *pc = act->pc;
+  const Instance *inst = act->inst;
+  bool innermost = true;
+  while (pc != NULL && fp != NULL && inst != NULL) {
+    const FastFunc *ff;
+    const FuncInst *f = fast_func_at(inst, pc, &ff);
+    if (f == NULL)
+      return;
+    const uint8_t *wasm_pc = NULL;
+    if (!innermost) /* a return pc: the call's last cell is just before it */
+      wasm_pc = wasm_pc_of(inst->module, ff, pc - 1);
+    else if (act->trap_pc && act->trap_pc >= ff->code && act->trap_pc < ff->code + ff->num_cells)
+      wasm_pc = wasm_pc_of(inst->module, ff, act->trap_pc); /* the trapping operation's cell */
+    backtrace_add_frame(bt, f, wasm_pc);
+    innermost = false;
+    const WasmValue *hdr = fp + ff->local_slots;
+    pc = hdr[0].ref;
+    fp = hdr[1].ref;
+    inst = hdr[2].ref;
+  }
+}
+
+#define SYNC_PC() (act.fp = fp, act.pc = pc)
+/* A trap raised in the loop records its pc (see FastActivation). */
+#define trap_raise(e, k)                                                       \
+  do {                                                                         \
+    act.trap_pc = pc;                                                          \
+    (trap_raise)(e, k);                                                        \
+  } while (0)
+#define trap_raise_index(e, k, i)                                              \
+  do {                                                                         \
+    act.trap_pc = pc;                                                          \
+    (trap_raise_index)(e, k, i);                                               \
+  } while (0)
+
 void interp_fast_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
 {
   if (f->host) {
@@ -272,7 +364,7 @@ void interp_fast_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
   uint8_t *const saved_top = env->stack_top;
   Instance *const saved_current = env->current;
 
-  const Cell *pc;
+  const Cell *pc = NULL;
   WasmValue *fp = (WasmValue *)saved_top;
   Instance *inst = NULL;
   Memory *mem = NULL;
@@ -282,6 +374,13 @@ void interp_fast_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
   FastFunc *const *fcode = NULL; /* the running module's code table */
   uint32_t num_imported = 0;
   uint8_t *const stack_limit = env->stack_limit;
+
+  FastActivation act;
+  act.fp = NULL;
+  act.pc = NULL;
+  act.inst = NULL;
+  act.trap_pc = NULL;
+  tier_activation_push(env, &act.base, fast_walk);
 
   /* The entry frame: the arguments in, a header that says "back to C". */
   const FastFunc *ff = fast_code_of(env, f, handlers);
@@ -299,6 +398,7 @@ void interp_fast_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
   }
   LOAD_INSTANCE(f->instance);
   pc = ff->code;
+  SYNC_PC();
   POLL();
 
   /* A call in progress (do_call): the callee and its arguments. */
@@ -762,6 +862,7 @@ do_call:
      * (mixed-mode linking), through its tier; it may re-enter Wasm: nested
      * entries start above everything this frame can use. */
     env->stack_top = (uint8_t *)fp + pc[-1].u;
+    SYNC_PC();
     compiled_call_slow(env, callee, (uint64_t *)args);
     env->current = inst;
     JUMP(pc);
@@ -779,6 +880,8 @@ do_call:
     args[i].u64 = 0;
   fp = args;
   LOAD_INSTANCE(callee->instance);
+  act.fp = fp;
+  act.pc = cf->code;
   POLL();
   JUMP(cf->code);
 
@@ -795,6 +898,8 @@ enter:
   for (uint32_t i = cf->num_params; i < cf->local_slots; i++)
     args[i].u64 = 0;
   fp = args;
+  act.fp = fp;
+  act.pc = cf->code;
   POLL();
   JUMP(cf->code);
 
@@ -810,6 +915,7 @@ do_return: {
       memmove(argv, results, n * sizeof(WasmValue));
     env->stack_top = saved_top;
     env->current = saved_current;
+    tier_activation_pop(env, &act.base);
     return;
   }
   for (uint32_t i = 0; i < n; i++)
@@ -817,6 +923,8 @@ do_return: {
   fp = caller_fp;
   if (caller != inst)
     LOAD_INSTANCE(caller);
+  act.fp = fp;
+  act.pc = ret_pc;
   JUMP(ret_pc);
 }
 }

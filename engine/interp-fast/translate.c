@@ -89,6 +89,12 @@ typedef struct Translator {
   size_t label_at; /* cell of the newest label placed: nothing fuses into
                       the operation before it */
   uint32_t st; /* index of the next side-table entry, in step with the code */
+  /* Backtraces: the Wasm instruction being translated (its byte offset in
+   * the module), and for each operation emitted where its instruction
+   * changed, (cell index, offset) pairs in code order. */
+  uint32_t wasm_at;
+  uint32_t *map; /* pairs */
+  size_t map_len, map_cap;
   uint32_t br_tables; /* br_tables translated so far */
 } Translator;
 
@@ -132,8 +138,29 @@ static void emit(Translator *t, uint64_t u)
   t->code[t->n++].u = u;
 }
 
+/* Records that the code from cell t->n on comes from t->wasm_at. */
+static void map_offset(Translator *t)
+{
+  if (t->map_len && t->map[2 * t->map_len - 1] == t->wasm_at)
+    return;
+  if (t->map_len == t->map_cap) {
+    size_t cap = t->map_cap ? 2 * t->map_cap : 64;
+    uint32_t *map = realloc(t->map, cap * 2 * sizeof *map);
+    if (!map) {
+      t->failed = true;
+      return;
+    }
+    t->map = map;
+    t->map_cap = cap;
+  }
+  t->map[2 * t->map_len] = (uint32_t)t->n;
+  t->map[2 * t->map_len + 1] = t->wasm_at;
+  t->map_len++;
+}
+
 static void emit_op(Translator *t, FastOp op)
 {
+  map_offset(t);
   t->last_op_pos = t->n;
   t->last_op = op;
   t->last_dst = NO_CELL;
@@ -939,6 +966,7 @@ static bool translate_body(Translator *t)
 
   push_ctrl(t, CTRL_FUNC, 0, t->type->num_results);
   while (t->num_ctrls > 0 && !t->failed) {
+    t->wasm_at = (uint32_t)(pc - t->m->bytes);
     uint8_t op = *pc++;
     if (dead) {
       /* the validator made side-table entries for dead code too */
@@ -1334,6 +1362,9 @@ FastFunc *fast_translate(const Module *m, uint32_t def_index, const void *const 
         code[t.targets[i]].target = code + code[t.targets[i]].u;
       f->code = code;
       f->num_cells = t.n;
+      f->offset_map = t.map; /* taken over */
+      f->offset_map_len = (uint32_t)t.map_len;
+      t.map = NULL;
       f->local_slots = t.def->local_slots;
       f->num_params = t.type->num_params;
       /* a frame too big to count never fits: the call traps (contract 5) */
@@ -1350,6 +1381,7 @@ FastFunc *fast_translate(const Module *m, uint32_t def_index, const void *const 
                        : "out of memory translating for the fast interpreter";
   free(t.stk);
   free(t.code);
+  free(t.map);
   free(t.targets);
   free(t.ctrls);
   return f;
@@ -1359,6 +1391,7 @@ void fast_func_free(FastFunc *f)
 {
   if (f) {
     free(f->code);
+    free(f->offset_map);
     free(f);
   }
 }

@@ -16,6 +16,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "backtrace.h"
+#include "native_stack.h"
 #include "tiers.h"
 
 /* The env running Wasm on this thread, for the fault handler (memory.c). */
@@ -40,7 +42,10 @@ ExecEnv *exec_env_new(Instance *inst, uint32_t stack_size)
   if (env == NULL)
     return NULL;
   env->stack_base = malloc(stack_size);
-  if (env->stack_base == NULL) {
+  env->backtrace = calloc(1, sizeof *env->backtrace);
+  if (env->stack_base == NULL || env->backtrace == NULL) {
+    free(env->stack_base);
+    free(env->backtrace);
     free(env);
     return NULL;
   }
@@ -58,6 +63,7 @@ void exec_env_free(ExecEnv *env)
   if (env == NULL)
     return;
   free(env->stack_base);
+  free(env->backtrace);
   free(env);
 }
 
@@ -197,11 +203,22 @@ bool runtime_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
     return false;
   }
 
+  /* Contract 5: a Wasm entry needs its headroom on the C stack, or it
+   * fails cleanly instead of crashing the process. */
+  if (!native_stack_ok(env, NATIVE_STACK_GUARD)) {
+    env->trap_kind = TRAP_NATIVE_STACK_OVERFLOW;
+    strcpy(env->trap_message, trap_message(TRAP_NATIVE_STACK_OVERFLOW));
+    set_exception(inst, env->trap_message);
+    return false;
+  }
+
   /* Saved before sigsetjmp and never changed after it, so they survive the
    * jump without `volatile`. */
   uint8_t *const saved_top = env->stack_top;
   Instance *const saved_current = env->current;
   ExecEnv *const saved_running = running_env;
+  TierActivation *const saved_activation = env->activation;
+  const bool outermost = env->native_depth == 0;
   TrapFrame frame;
   frame.prev = env->trap_frame;
   bool ok;
@@ -211,10 +228,15 @@ bool runtime_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
   const bool timed = env->native_depth == 0 && env->time_limit_ms != 0 &&
                      watchdog_start(&watchdog, inst, env->time_limit_ms);
 
-  if (env->native_depth == 0) {
+  if (outermost) {
     ensure_alt_stack();
     env->native_stack_limit =
         native_stack_limit_for((uintptr_t)__builtin_frame_address(0), env->stack_size);
+    /* an embedder's boundary (wasm_runtime_set_native_stack_boundary) */
+    if ((uintptr_t)env->native_stack_boundary > env->native_stack_limit)
+      env->native_stack_limit = (uintptr_t)env->native_stack_boundary;
+    atomic_fetch_add(&inst->running, 1);
+    env->backtrace->count = env->backtrace->skipped = 0;
   }
   env->native_depth++;
   env->trap_frame = &frame;
@@ -231,10 +253,14 @@ bool runtime_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
     ok = true;
   } else {
     if (env->trap_kind == TRAP_TERMINATED || env->trap_kind == TRAP_TIME_LIMIT) {
-      /* The stop request is answered: the instance is usable again. */
-      if (env->current)
-        atomic_store(&env->current->interrupt, 0);
-      atomic_store(&inst->interrupt, 0);
+      /* A stop request reached the instance this env had called into. */
+      if (env->current && env->current != inst)
+        atomic_store(&env->current->interrupt, INTERRUPT_NONE);
+    }
+    if (env->trap_kind == TRAP_TIME_LIMIT) {
+      /* This call's own time ran out: the instance is usable again. */
+      int expected = INTERRUPT_TIME_LIMIT;
+      atomic_compare_exchange_strong(&inst->interrupt, &expected, INTERRUPT_NONE);
     }
     set_exception(inst, env->trap_message);
     ok = false;
@@ -245,6 +271,15 @@ bool runtime_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
     atomic_compare_exchange_strong(&inst->interrupt, &expected, INTERRUPT_NONE);
   }
 
+  if (outermost && atomic_fetch_sub(&inst->running, 1) == 1 && !ok) {
+    /* A terminate is answered once the last thread that was running the
+     * instance has left with a trap (every thread of it traps, contract 6;
+     * a nested entry's trap may come back as its host function's failure):
+     * the instance is usable again. */
+    int expected = INTERRUPT_TERMINATE;
+    atomic_compare_exchange_strong(&inst->interrupt, &expected, INTERRUPT_NONE);
+  }
+  env->activation = saved_activation;
   env->stack_top = saved_top;
   env->current = saved_current;
   env->trap_frame = frame.prev;

@@ -355,6 +355,7 @@ Instance *instance_new_limited(const Module *m, struct ModuleRef *module_ref,
   inst->default_stack_size = stack_size;
   atomic_init(&inst->interrupt, 0);
   atomic_init(&inst->refcount, 1);
+  atomic_init(&inst->running, 0);
 
   inst->funcs = alloc_zeroed(m->num_funcs, sizeof *inst->funcs);
   inst->own_funcs = alloc_zeroed(m->num_funcs - m->num_imported_funcs, sizeof *inst->own_funcs);
@@ -408,6 +409,7 @@ void instance_ref(Instance *inst)
 static void instance_free(Instance *inst)
 {
   const Module *m = inst->module;
+  api_instance_release(inst); /* first: context destructors see a whole instance */
   if (inst->singleton_env)
     exec_env_free(inst->singleton_env);
   for (uint32_t i = 0; inst->memories && i < m->num_memories; i++)

@@ -122,15 +122,20 @@ int64_t memory_grow(Memory *m, uint32_t delta_pages)
     return old;
   if (delta_pages > m->max_pages - old) {
     m->refused_grows++;
+    api_memory_grow_failed(m, delta_pages, true);
     return -1;
   }
   uint64_t new_size = (uint64_t)(old + delta_pages) * WASM_PAGE_SIZE;
-  if (new_size > m->reserved)
+  if (new_size > m->reserved) {
+    api_memory_grow_failed(m, delta_pages, true);
     return -1;
+  }
   /* Grow in place: the pages are already reserved, only their protection
    * changes (and the kernel hands them out zeroed). */
-  if (mprotect(m->base + m->size, (size_t)(new_size - m->size), PROT_READ | PROT_WRITE) != 0)
+  if (mprotect(m->base + m->size, (size_t)(new_size - m->size), PROT_READ | PROT_WRITE) != 0) {
+    api_memory_grow_failed(m, delta_pages, false);
     return -1;
+  }
   m->pages = old + delta_pages;
   m->size = new_size;
   return old;

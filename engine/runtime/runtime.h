@@ -133,6 +133,13 @@ typedef struct Instance {
   struct Instance **deps; /* instances we import from (held references) */
   uint32_t num_deps;
   atomic_int refcount;
+
+  /* Outermost host entries running on this instance now, from any thread:
+   * the last one to leave answers a terminate (exec.c). */
+  atomic_int running;
+  /* The API layer's per-instance state (contexts, app heap), released by
+   * api_instance_release when the instance is freed. */
+  struct ApiInstanceData *api_data;
 } Instance;
 
 enum { INTERRUPT_NONE, INTERRUPT_TERMINATE, INTERRUPT_TIME_LIMIT };
@@ -165,6 +172,15 @@ typedef struct ExecEnv {
 
   const HostFunc *current_host; /* the host function running now */
   void *user_data;
+
+  /* The lowest address the embedder lets Wasm calls take the C stack to
+   * (wasm_runtime_set_native_stack_boundary), or NULL: the thread's own
+   * stack bounds (native_stack.h). */
+  uint8_t *native_stack_boundary;
+  /* Backtraces (backtrace.h): the innermost tier activation that can walk
+   * its frames, and the Wasm call stack recorded at the last trap. */
+  struct TierActivation *activation;
+  struct Backtrace *backtrace;
 } ExecEnv;
 
 /* --- time limits (watchdog.c) --- */
@@ -290,6 +306,14 @@ bool native_invoke(ExecEnv *env, const HostFunc *h, uint64_t *argv);
 struct ModuleRef;
 void module_ref_acquire(struct ModuleRef *ref);
 void module_ref_release(struct ModuleRef *ref);
+/* A new wrapper owning m (refcount 1), and the module it wraps. */
+struct ModuleRef *module_ref_new(Module *m);
+Module *module_ref_module(struct ModuleRef *ref);
+/* The same for the API's per-instance state: called by instance_free. */
+void api_instance_release(struct Instance *inst);
+/* Tells the embedder's enlarge-error callback (api_diag.c) that memory_grow
+ * refused: max_reached, else the system would not commit the pages. */
+void api_memory_grow_failed(Memory *m, uint32_t delta_pages, bool max_reached);
 
 /* Polled by every tier at loop back-edges and function entries: traps when
  * the instance is interrupted or the fuel runs out. */

@@ -7,6 +7,8 @@
  */
 #include "runtime.h"
 
+#include "backtrace.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -40,6 +42,8 @@ static _Noreturn void unwind(ExecEnv *env)
     fprintf(stderr, "wasmplug: trap outside a host entry: %s\n", env->trap_message);
     abort();
   }
+  /* The frames are still there: record them before leaving them. */
+  backtrace_capture(env);
   siglongjmp(env->trap_frame->jmp, 1);
 }
 

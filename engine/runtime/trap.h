@@ -21,6 +21,7 @@
   X(UNINITIALIZED_ELEMENT, "uninitialized element")                         \
   X(INDIRECT_CALL_TYPE_MISMATCH, "indirect call type mismatch")             \
   X(STACK_EXHAUSTED, "call stack exhausted")                                \
+  X(NATIVE_STACK_OVERFLOW, "native stack overflow")                         \
   X(TERMINATED, "terminated by user")                                       \
   X(FUEL_EXHAUSTED, "fuel exhausted")                                       \
   X(TIME_LIMIT, "time limit exceeded")                                      \

@@ -355,6 +355,13 @@ int main(int argc, char **argv)
   const char *exception = wasm_runtime_get_exception(inst);
   if (!ok || exception) {
     fprintf(stderr, "%s: %s\n", program, exception ? exception : "call failed");
+    /* Where the trap happened: the Wasm call stack, innermost first. */
+    wasm_exec_env_t env = wasm_runtime_get_exec_env_singleton(inst);
+    uint32_t stack_size_needed = wasm_runtime_get_call_stack_buf_size(env);
+    char *stack = stack_size_needed ? malloc(stack_size_needed) : NULL;
+    if (stack && wasm_runtime_dump_call_stack_to_buf(env, stack, stack_size_needed))
+      fputs(stack, stderr);
+    free(stack);
     goto out;
   }
   status = wasm_runtime_is_wasi_mode(inst) ? (int)(wasm_runtime_get_wasi_exit_code(inst) & 0xFF)
