@@ -21,6 +21,9 @@
 #include "../wasi/wasi.h"
 #include "api.h"
 #include "wp_config.h"
+#if WP_HAVE_AOT
+#include "../aot/aot.h"
+#endif
 
 /* --- runtime state --- */
 
@@ -169,6 +172,8 @@ bool wasm_runtime_set_running_mode(wasm_module_inst_t module_inst, RunningMode r
 {
   if (!module_inst || !wasm_runtime_is_running_mode_supported(running_mode))
     return false;
+  if (running_mode == Mode_AOT && API_INST(module_inst)->module->aot_code == NULL)
+    return false; /* only a module loaded from an AOT file has AOT code */
   instance_set_running_mode(API_INST(module_inst), (int)running_mode);
   return true;
 }
@@ -205,12 +210,24 @@ wasm_module_t wasm_runtime_load(uint8_t *buf, uint32_t size, char *error_buf,
     error_set(error_buf, error_buf_size, "invalid argument: no module bytes");
     return NULL;
   }
-  Module *m = decode_module(buf, size, error_buf, error_buf_size);
-  if (!m)
-    return NULL;
-  if (!validate_module(m, error_buf, error_buf_size)) {
-    module_free(m);
-    return NULL;
+  Module *m;
+  if (size >= 4 && memcmp(buf, "\0aot", 4) == 0) {
+#if WP_HAVE_AOT
+    m = aot_load_module(buf, size, error_buf, error_buf_size);
+#else
+    m = NULL;
+    error_set(error_buf, error_buf_size, "this build cannot run AOT files (built with -Daot=disabled)");
+#endif
+    if (!m)
+      return NULL;
+  } else {
+    m = decode_module(buf, size, error_buf, error_buf_size);
+    if (!m)
+      return NULL;
+    if (!validate_module(m, error_buf, error_buf_size)) {
+      module_free(m);
+      return NULL;
+    }
   }
   ModuleRef *ref = calloc(1, sizeof *ref);
   if (!ref) {

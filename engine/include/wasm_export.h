@@ -171,6 +171,9 @@ typedef enum RunningMode {
   Mode_Multi_Tier_JIT,
   Mode_Fast_Interp, /* wasmplug extension: the fast interpreter (both
                        interpreters live in one binary here) */
+  Mode_AOT = 6,     /* wasmplug extension: code compiled ahead of time
+                       (wasmplug-compile); a module loaded from an AOT file
+                       runs in it unless its instance is set to another mode */
 } RunningMode;
 
 /* A host function offered to Wasm imports.  `symbol` is the import's field

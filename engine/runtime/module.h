@@ -247,6 +247,9 @@ typedef struct Module {
    * atomic compare-and-swap; each points at a TierCache header. */
   void *fast_interp_code;
   void *jit_code;
+  /* Code loaded from an AOT file (engine/aot/aot.c): set once, when the
+   * module is loaded from one, and never for a module loaded from .wasm. */
+  void *aot_code;
 } Module;
 
 static inline const FuncType *module_func_type(const Module *m, uint32_t func_index)

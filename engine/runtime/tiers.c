@@ -19,6 +19,9 @@
 #if WP_HAVE_FAST_INTERP
 #include "../interp-fast/interp_fast.h"
 #endif
+#if WP_HAVE_AOT
+#include "../aot/aot.h"
+#endif
 
 static atomic_int default_mode = TIER_DEFAULT;
 
@@ -36,6 +39,8 @@ bool tier_is_supported(int mode)
   case TIER_MULTI_TIER_JIT:
     /* tiers up from one JIT to the other: needs both */
     return WP_HAVE_FAST_JIT && WP_HAVE_LLVM_JIT;
+  case TIER_AOT:
+    return WP_HAVE_AOT;
   default:
     return false;
   }
@@ -56,6 +61,8 @@ const char *tier_name(int mode)
     return "multi-tier-jit";
   case TIER_FAST_INTERP:
     return "fast-interp";
+  case TIER_AOT:
+    return "aot";
   default:
     return "unknown";
   }
@@ -85,12 +92,26 @@ int tier_automatic(void)
   return TIER_DEFAULT; /* a build with no tier at all */
 }
 
+static bool has_aot_code(const Instance *inst)
+{
+#if WP_HAVE_AOT
+  return inst != NULL && aot_module_has_code(inst->module);
+#else
+  (void)inst;
+  return false;
+#endif
+}
+
 int tier_effective(const Instance *inst)
 {
-  if (inst != NULL && inst->running_mode != TIER_DEFAULT && tier_is_supported(inst->running_mode))
+  bool aot = has_aot_code(inst);
+  if (inst != NULL && inst->running_mode != TIER_DEFAULT && tier_is_supported(inst->running_mode) &&
+      (inst->running_mode != TIER_AOT || aot))
     return inst->running_mode;
+  if (aot)
+    return TIER_AOT; /* an AOT file runs its AOT code */
   int mode = tier_get_default();
-  if (mode != TIER_DEFAULT)
+  if (mode != TIER_DEFAULT && mode != TIER_AOT)
     return mode;
   return tier_automatic();
 }
@@ -107,7 +128,15 @@ void tier_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
     runtime_call_host(env, f, argv);
     return;
   }
-  switch (tier_effective(f->instance)) {
+  int mode = tier_effective(f->instance);
+#if WP_HAVE_AOT
+  if (mode == TIER_AOT) {
+    if (aot_call(env, f, argv))
+      return;
+    mode = tier_automatic(); /* no AOT code for this one: interpret it */
+  }
+#endif
+  switch (mode) {
 #if WP_HAVE_CLASSIC_INTERP
   case TIER_INTERP:
     interp_classic_call(env, f, argv);

@@ -22,7 +22,7 @@ static const char *program = "wasmplug";
 static void usage(FILE *out)
 {
   fprintf(out,
-          "Usage: %s [OPTIONS] MODULE.wasm|MODULE.wat [ARGS...]\n"
+          "Usage: %s [OPTIONS] MODULE.wasm|MODULE.wat|MODULE.aot [ARGS...]\n"
           "\n"
           "Runs a WebAssembly module: the export named by -f with ARGS as its\n"
           "numeric arguments (results are printed), or else the module's\n"
@@ -35,6 +35,8 @@ static void usage(FILE *out)
           "  --llvm-jit                LLVM JIT\n"
           "  --llvm-jit-opt-level=N    LLVM optimisation level, 0-3 (default 3)\n"
           "  --multi-tier-jit          Fast JIT first, LLVM JIT tier-up\n"
+          "  --aot                     code compiled ahead of time (wasmplug-compile);\n"
+          "                            an AOT file runs in it by default\n"
           "\n"
           "Options:\n"
           "  -f NAME, --function NAME  call the exported function NAME\n"
@@ -64,6 +66,7 @@ static const struct mode_flag mode_flags[] = {
   {"--fast-jit", "fast-jit", Mode_Fast_JIT},
   {"--llvm-jit", "llvm-jit", Mode_LLVM_JIT},
   {"--multi-tier-jit", "multi-tier-jit", Mode_Multi_Tier_JIT},
+  {"--aot", "aot", Mode_AOT},
 };
 
 #define N_MODE_FLAGS (sizeof mode_flags / sizeof mode_flags[0])
