@@ -14,8 +14,10 @@ static const struct {
   void *address;
 } helpers[] = {
 #define HELPER(name) {#name, (void *)(name)},
+#define HELPER_AS(symbol, function) {#symbol, (void *)(function)},
 #include "aot_helpers.def"
 #undef HELPER
+#undef HELPER_AS
 };
 
 void *aot_helper_lookup(const char *name)

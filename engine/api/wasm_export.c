@@ -23,6 +23,10 @@
 #include "wp_config.h"
 #if WP_HAVE_AOT
 #include "../aot/aot.h"
+#include "../aot/aot_cache.h"
+#endif
+#if WP_HAVE_LLVM_JIT
+#include "../jit-llvm/llvm_jit.h"
 #endif
 
 /* --- runtime state --- */
@@ -100,6 +104,9 @@ bool wasm_runtime_full_init(RuntimeInitArgs *init_args)
   }
   if (init_args->running_mode != Mode_Default)
     tier_set_default(init_args->running_mode);
+  if (init_args->llvm_jit_opt_level || init_args->llvm_jit_size_level)
+    wasm_runtime_set_llvm_jit_options(init_args->llvm_jit_opt_level ? init_args->llvm_jit_opt_level : 3,
+                                      init_args->llvm_jit_size_level, false);
   /* WASI's host functions, registered first so an embedder's own natives
    * for the same names win (the latest registration is found first). */
   if (first && !wasi_register()) {
@@ -113,6 +120,19 @@ bool wasm_runtime_full_init(RuntimeInitArgs *init_args)
 }
 
 bool wasm_runtime_init(void) { return wasm_runtime_full_init(NULL); }
+
+bool wasm_runtime_set_llvm_jit_options(uint32_t opt_level, uint32_t size_level, bool eager)
+{
+#if WP_HAVE_LLVM_JIT
+  if (opt_level > 3 || size_level > 2)
+    return false;
+  llvm_jit_set_options(opt_level, size_level, eager);
+  return true;
+#else
+  (void)opt_level, (void)size_level, (void)eager;
+  return false;
+#endif
+}
 
 void wasm_runtime_destroy(void)
 {
@@ -228,6 +248,19 @@ wasm_module_t wasm_runtime_load(uint8_t *buf, uint32_t size, char *error_buf,
       module_free(m);
       return NULL;
     }
+#if WP_HAVE_AOT
+    if (tier_get_default() == TIER_AOT) {
+      /* AOT as the runtime's mode: the module is compiled ahead of time,
+       * or found in the AOT cache, and runs from that; without a compiler
+       * (or an entry) it keeps running as it would otherwise */
+      AotCacheOptions options = {3, 0, WP_BOUNDS_CHECKS};
+      Module *compiled = aot_cache_load_module(buf, size, m, &options);
+      if (compiled) {
+        module_free(m);
+        m = compiled;
+      }
+    }
+#endif
   }
   ModuleRef *ref = calloc(1, sizeof *ref);
   if (!ref) {

@@ -187,7 +187,8 @@ typedef struct CustomSection {
   uint32_t size;
 } CustomSection;
 
-/* A tier's per-module cache (Module.fast_interp_code, jit_code) starts with
+/* A tier's per-module cache (Module.fast_interp_code, jit_code,
+ * llvm_code) starts with
  * this header, so module_free can release it without knowing the tier. */
 typedef struct TierCache {
   void (*release)(struct TierCache *cache);
@@ -247,6 +248,7 @@ typedef struct Module {
    * atomic compare-and-swap; each points at a TierCache header. */
   void *fast_interp_code;
   void *jit_code;
+  void *_Atomic llvm_code; /* the LLVM JIT's (jit-llvm/llvm_jit.c) */
   /* Code loaded from an AOT file (engine/aot/aot.c): set once, when the
    * module is loaded from one, and never for a module loaded from .wasm. */
   void *aot_code;

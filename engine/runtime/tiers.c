@@ -22,6 +22,9 @@
 #if WP_HAVE_AOT
 #include "../aot/aot.h"
 #endif
+#if WP_HAVE_LLVM_JIT
+#include "../jit-llvm/llvm_jit.h"
+#endif
 
 static atomic_int default_mode = TIER_DEFAULT;
 
@@ -37,8 +40,9 @@ bool tier_is_supported(int mode)
   case TIER_LLVM_JIT:
     return WP_HAVE_LLVM_JIT;
   case TIER_MULTI_TIER_JIT:
-    /* tiers up from one JIT to the other: needs both */
-    return WP_HAVE_FAST_JIT && WP_HAVE_LLVM_JIT;
+    /* tiers up from one JIT to the other: needs both, and its own
+     * machinery (not written yet) */
+    return WP_HAVE_MULTI_TIER_JIT && WP_HAVE_FAST_JIT && WP_HAVE_LLVM_JIT;
   case TIER_AOT:
     return WP_HAVE_AOT;
   default:
@@ -145,6 +149,11 @@ void tier_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
 #if WP_HAVE_FAST_INTERP
   case TIER_FAST_INTERP:
     interp_fast_call(env, f, argv);
+    return;
+#endif
+#if WP_HAVE_LLVM_JIT
+  case TIER_LLVM_JIT:
+    llvm_jit_call(env, f, argv);
     return;
 #endif
   default:

@@ -39,6 +39,7 @@
 #undef module_free
 
 static const char *program = "wasmplug-wast";
+static bool aot_scripts; /* --mode=aot: every module must run AOT code */
 
 struct mode_name {
   const char *name;
@@ -51,6 +52,7 @@ static const struct mode_name mode_names[] = {
   {"fast-jit", Mode_Fast_JIT},
   {"llvm-jit", Mode_LLVM_JIT},
   {"multi-tier-jit", Mode_Multi_Tier_JIT},
+  {"aot", Mode_AOT}, /* each module compiled to an AOT file at load */
 };
 
 #define N_MODES (sizeof mode_names / sizeof mode_names[0])
@@ -331,6 +333,13 @@ static wasm_module_t load_module(Runner *r, const WastModule *m, char *err, uint
 static wasm_module_inst_t instantiate(Runner *r, wasm_module_t mod, char *err, uint32_t err_size)
 {
   wasm_module_inst_t inst = wasm_runtime_instantiate(mod, 0, 0, err, err_size);
+  if (inst && aot_scripts &&
+      wasm_runtime_get_running_mode(inst) != Mode_AOT) {
+    /* the module was not compiled: running it interpreted would prove nothing */
+    snprintf(err, err_size, "module not compiled to AOT code");
+    wasm_runtime_deinstantiate(inst);
+    return NULL;
+  }
   if (inst) {
     GROW(r->instances, r->num_instances, r->cap_instances);
     r->instances[r->num_instances++] = inst;
@@ -711,6 +720,7 @@ static bool run_file(const char *path, RunningMode mode, bool expect_simd, bool 
   RuntimeInitArgs init;
   memset(&init, 0, sizeof init);
   init.running_mode = mode;
+  aot_scripts = mode == Mode_AOT;
   if (!wasm_runtime_full_init(&init)) {
     printf("%s: cannot initialise the runtime\n", path);
     totals->failed++;
@@ -797,8 +807,15 @@ static void usage(FILE *out)
           "Runs WebAssembly spec scripts and reports each failure and the counts.\n"
           "\n"
           "Options:\n"
-          "  --mode=MODE                 interp, fast-interp, fast-jit, llvm-jit or\n"
-          "                              multi-tier-jit (default: the best built)\n"
+          "  --mode=MODE                 interp, fast-interp, fast-jit, llvm-jit,\n"
+          "                              multi-tier-jit or aot (each module compiled to\n"
+          "                              an AOT file and loaded from it; default: the\n"
+          "                              best built)\n"
+"  --interp, --fast-interp, --fast-jit, --llvm-jit, --multi-tier-jit, --aot\n"
+          "                              the same as --mode=...\n"
+          "  --llvm-jit-opt-level=N      LLVM optimisation level, 0-3 (default 3)\n"
+          "  --llvm-jit-size-level=N     LLVM size level: 0 speed (default), 1 -Os, 2 -Oz\n"
+          "  --llvm-jit-eager            compile each module whole at its first call\n"
           "  --expect-simd-unsupported   count failures caused only by SIMD not being\n"
           "                              supported yet separately; they do not fail the run\n"
           "  -v, --verbose               print what spectest.print* receives and every\n"
@@ -814,17 +831,37 @@ int main(int argc, char **argv)
 {
   RunningMode mode = Mode_Default;
   bool expect_simd = false, verbose = false;
+  unsigned opt_level = 3, size_level = 0;
+  bool eager = false;
   int i;
   for (i = 1; i < argc && argv[i][0] == '-'; i++) {
     const char *arg = argv[i];
-    if (strncmp(arg, "--mode=", 7) == 0) {
-      size_t m;
+    size_t m;
+    for (m = 0; m < N_MODES; m++)
+      if (strncmp(arg, "--", 2) == 0 && strcmp(arg + 2, mode_names[m].name) == 0)
+        break;
+    if (m < N_MODES) {
+      mode = mode_names[m].mode;
+      if (!wasm_runtime_is_running_mode_supported(mode)) {
+        fprintf(stderr, "%s: running mode '%s' is not supported by this build\n", program,
+                arg + 2);
+        return 2;
+      }
+    } else if (strncmp(arg, "--llvm-jit-opt-level=", 21) == 0 && arg[21] >= '0' && arg[21] <= '3' &&
+               !arg[22]) {
+      opt_level = (unsigned)(arg[21] - '0');
+    } else if (strncmp(arg, "--llvm-jit-size-level=", 22) == 0 && arg[22] >= '0' &&
+               arg[22] <= '2' && !arg[23]) {
+      size_level = (unsigned)(arg[22] - '0');
+    } else if (strcmp(arg, "--llvm-jit-eager") == 0) {
+      eager = true;
+    } else if (strncmp(arg, "--mode=", 7) == 0) {
       for (m = 0; m < N_MODES; m++)
         if (strcmp(arg + 7, mode_names[m].name) == 0)
           break;
       if (m == N_MODES) {
         fprintf(stderr, "%s: unknown mode '%s' (interp, fast-interp, fast-jit, llvm-jit, "
-                        "multi-tier-jit)\n", program, arg + 7);
+                        "multi-tier-jit, aot)\n", program, arg + 7);
         return 2;
       }
       mode = mode_names[m].mode;
@@ -852,6 +889,8 @@ int main(int argc, char **argv)
     fprintf(stderr, "%s: no script given (see --help)\n", program);
     return 2;
   }
+
+  wasm_runtime_set_llvm_jit_options(opt_level, size_level, eager);
 
   Totals totals;
   memset(&totals, 0, sizeof totals);
