@@ -148,6 +148,9 @@ void wasm_runtime_destroy(void)
   registered_free(mods);
   native_unregister_all();
   tier_set_default(TIER_DEFAULT);
+#if WP_HAVE_AOT
+  aot_cache_configure(NULL, 0);
+#endif
 }
 
 void wasm_runtime_set_log_level(log_level_t level) { log_level = level; }
@@ -223,8 +226,8 @@ package_type_t wasm_runtime_get_file_package_type(const uint8_t *buf, uint32_t s
   return get_package_type(buf, size);
 }
 
-wasm_module_t wasm_runtime_load(uint8_t *buf, uint32_t size, char *error_buf,
-                                uint32_t error_buf_size)
+static wasm_module_t load(uint8_t *buf, uint32_t size, bool with_aot, char *error_buf,
+                          uint32_t error_buf_size)
 {
   if (!buf) {
     error_set(error_buf, error_buf_size, "invalid argument: no module bytes");
@@ -249,10 +252,9 @@ wasm_module_t wasm_runtime_load(uint8_t *buf, uint32_t size, char *error_buf,
       return NULL;
     }
 #if WP_HAVE_AOT
-    if (tier_get_default() == TIER_AOT) {
-      /* AOT as the runtime's mode: the module is compiled ahead of time,
-       * or found in the AOT cache, and runs from that; without a compiler
-       * (or an entry) it keeps running as it would otherwise */
+    if (with_aot) {
+      /* from the AOT cache or compiled now; without either the module
+       * keeps running as it would otherwise */
       AotCacheOptions options = {3, 0, WP_BOUNDS_CHECKS};
       Module *compiled = aot_cache_load_module(buf, size, m, &options);
       if (compiled) {
@@ -260,6 +262,8 @@ wasm_module_t wasm_runtime_load(uint8_t *buf, uint32_t size, char *error_buf,
         m = compiled;
       }
     }
+#else
+    (void)with_aot;
 #endif
   }
   ModuleRef *ref = calloc(1, sizeof *ref);
@@ -271,6 +275,34 @@ wasm_module_t wasm_runtime_load(uint8_t *buf, uint32_t size, char *error_buf,
   ref->module = m;
   atomic_init(&ref->refcount, 1);
   return (wasm_module_t)ref;
+}
+
+wasm_module_t wasm_runtime_load(uint8_t *buf, uint32_t size, char *error_buf,
+                                uint32_t error_buf_size)
+{
+  /* AOT as the runtime's mode: .wasm modules are compiled ahead of time */
+  return load(buf, size, tier_get_default() == TIER_AOT, error_buf, error_buf_size);
+}
+
+wasm_module_t wasm_runtime_load_with_aot(uint8_t *buf, uint32_t size, char *error_buf,
+                                         uint32_t error_buf_size)
+{
+  return load(buf, size, true, error_buf, error_buf_size);
+}
+
+bool wasm_runtime_set_aot_cache(const char *dir, uint64_t max_size_bytes)
+{
+#if WP_HAVE_AOT
+  return aot_cache_configure(dir, max_size_bytes);
+#else
+  (void)dir, (void)max_size_bytes;
+  return false;
+#endif
+}
+
+bool wasm_runtime_module_has_aot_code(const wasm_module_t module)
+{
+  return module && API_MODULE(module)->module->aot_code != NULL;
 }
 
 void module_ref_acquire(ModuleRef *ref) { atomic_fetch_add(&ref->refcount, 1); }

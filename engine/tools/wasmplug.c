@@ -39,7 +39,11 @@ static void usage(FILE *out)
           "                            first call (default: each function at its first)\n"
           "  --multi-tier-jit          Fast JIT first, LLVM JIT tier-up\n"
           "  --aot                     code compiled ahead of time (wasmplug-compile);\n"
-          "                            an AOT file runs in it by default\n"
+          "                            an AOT file runs in it by default, a .wasm is\n"
+          "                            compiled at load (or found in --cache-dir)\n"
+          "  --cache-dir=DIR           the AOT code cache: compiled modules are kept\n"
+          "                            there, keyed by module, runtime and CPU\n"
+          "  --cache-max-size=SIZE     its size bound (K, M or G suffix; default 1G)\n"
           "\n"
           "Options:\n"
           "  -f NAME, --function NAME  call the exported function NAME\n"
@@ -99,6 +103,27 @@ static bool parse_size(const char *s, uint32_t *out)
   return true;
 }
 
+/* A size in bytes with an optional K, M or G suffix. */
+static bool parse_size64(const char *s, uint64_t *out)
+{
+  char *end;
+  errno = 0;
+  unsigned long long v = strtoull(s, &end, 0);
+  if (errno || end == s)
+    return false;
+  unsigned shift = 0;
+  if (*end == 'k' || *end == 'K')
+    shift = 10, end++;
+  else if (*end == 'm' || *end == 'M')
+    shift = 20, end++;
+  else if (*end == 'g' || *end == 'G')
+    shift = 30, end++;
+  if (*end || v > (UINT64_MAX >> shift))
+    return false;
+  *out = (uint64_t)v << shift;
+  return true;
+}
+
 static uint8_t *read_file(const char *path, uint32_t *size)
 {
   FILE *f = fopen(path, "rb");
@@ -128,6 +153,8 @@ static const char **wasi_dirs, **wasi_map_dirs, **wasi_env;
 int main(int argc, char **argv)
 {
   RunningMode mode = Mode_Default;
+  const char *cache_dir = NULL;
+  uint64_t cache_max = 0;
   const char *function = NULL;
   uint32_t stack_size = 0;
   uint32_t opt_level = 3, size_level = 0;
@@ -177,6 +204,13 @@ int main(int argc, char **argv)
         return 2;
       }
       wasi_env[n_wasi_env++] = arg + 6;
+    } else if (strncmp(arg, "--cache-dir=", 12) == 0 && arg[12]) {
+      cache_dir = arg + 12;
+    } else if (strncmp(arg, "--cache-max-size=", 17) == 0) {
+      if (!parse_size64(arg + 17, &cache_max) || cache_max == 0) {
+        fprintf(stderr, "%s: invalid cache size '%s'\n", program, arg + 17);
+        return 2;
+      }
     } else if (strncmp(arg, "--stack-size=", 13) == 0) {
       if (!parse_size(arg + 13, &stack_size) || stack_size == 0) {
         fprintf(stderr, "%s: invalid stack size '%s'\n", program, arg + 13);
@@ -242,6 +276,11 @@ int main(int argc, char **argv)
   if (!wasm_runtime_full_init(&init)) {
     fprintf(stderr, "%s: cannot initialise the runtime\n", program);
     return 1;
+  }
+  if (cache_dir && !wasm_runtime_set_aot_cache(cache_dir, cache_max)) {
+    fprintf(stderr, "%s: this build has no AOT code cache\n", program);
+    wasm_runtime_destroy();
+    return 2;
   }
   /* level 0 and eager are beyond what RuntimeInitArgs can say */
   if (wasm_runtime_is_running_mode_supported(Mode_LLVM_JIT))

@@ -5,17 +5,30 @@
  * wrapped into containers here with the engine's own writer.
  */
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sys/stat.h>
+
 #include "aot/aot.h"
+#include "aot/aot_cache.h"
 #include "aot/aot_file.h"
 #include "aot/aot_loader.h"
 #include "aot/cpu_features.h"
 #include "common/sha256.h"
+#include "text/text.h"
 #include "wasm_export.h"
 #include "wp_config.h"
+#if WP_HAVE_AOT_COMPILER
+#include "aot/aot_compile.h"
+#include "decode/decoder.h"
+#include "validate/validator.h"
+#endif
 
 /* The defined functions of aot-basic.wat and their C twins ("" = none). */
 static const char *const basic_symbols[] = {
@@ -480,6 +493,400 @@ static void test_loader_wx(void)
   }
 }
 
+
+/* --- the code cache --- */
+
+static char *cache_dir_new(void)
+{
+  char *dir = g_dir_make_tmp("wp-aot-cache-XXXXXX", NULL);
+  g_assert_nonnull(dir);
+  return dir;
+}
+
+static void cache_dir_free(char *dir)
+{
+  GDir *d = g_dir_open(dir, 0, NULL);
+  const char *name;
+  while (d && (name = g_dir_read_name(d))) {
+    char *p = g_build_filename(dir, name, NULL);
+    g_unlink(p);
+    g_free(p);
+  }
+  if (d)
+    g_dir_close(d);
+  g_rmdir(dir);
+  g_free(dir);
+}
+
+static int count_files(const char *dir, const char *contains)
+{
+  GDir *d = g_dir_open(dir, 0, NULL);
+  int n = 0;
+  const char *name;
+  while (d && (name = g_dir_read_name(d)))
+    n += contains == NULL || strstr(name, contains) != NULL;
+  if (d)
+    g_dir_close(d);
+  return n;
+}
+
+static void test_cache_key(void)
+{
+  GBytes *wasm = read_build_file("aot-basic.wasm");
+  gsize size;
+  const uint8_t *w = g_bytes_get_data(wasm, &size);
+  AotCacheOptions o = {3, 0, false}, o2 = {2, 0, false}, o3 = {3, 0, true};
+  char k[65], again[65], k2[65], k3[65], k4[65];
+  aot_cache_key(w, size, &o, k);
+  aot_cache_key(w, size, &o, again);
+  aot_cache_key(w, size, &o2, k2);
+  aot_cache_key(w, size, &o3, k3);
+  aot_cache_key(w, size - 1, &o, k4);
+  g_assert_cmpuint(strlen(k), ==, 64);
+  g_assert_cmpstr(k, ==, again);
+  g_assert_cmpstr(k, !=, k2);
+  g_assert_cmpstr(k, !=, k3);
+  g_assert_cmpstr(k, !=, k4);
+  g_bytes_unref(wasm);
+}
+
+static void test_cache_store_read(void)
+{
+  char *dir = cache_dir_new();
+  char *sub = g_build_filename(dir, "made", "on", "demand", NULL);
+  const char *key = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+  const uint8_t data[] = "an entry";
+  char err[256];
+  g_assert_true(aot_cache_store(sub, key, data, sizeof data, 1 << 20, err, sizeof err));
+  size_t size;
+  uint8_t *got = aot_cache_read(sub, key, &size);
+  g_assert_nonnull(got);
+  g_assert_cmpmem(got, size, data, sizeof data);
+  g_free(got);
+  g_assert_cmpint(count_files(sub, ".tmp"), ==, 0);
+  g_assert_null(aot_cache_read(sub, "ffff", &size));
+  aot_cache_remove(sub, key);
+  g_assert_null(aot_cache_read(sub, key, &size));
+  for (char *p = sub; strlen(p) > strlen(dir); *strrchr(p, '/') = '\0')
+    g_rmdir(p);
+  g_free(sub);
+  cache_dir_free(dir);
+}
+
+/* Entries used longest ago go first; reading an entry counts as a use.
+ * The times are set explicitly: nothing here depends on the clock. */
+static void test_cache_eviction(void)
+{
+  char *dir = cache_dir_new();
+  uint8_t data[1000];
+  memset(data, 7, sizeof data);
+  char keys[5][65];
+  char err[256];
+  for (int i = 0; i < 4; i++) {
+    g_snprintf(keys[i], sizeof keys[i], "%064x", i + 1);
+    g_assert_true(aot_cache_store(dir, keys[i], data, sizeof data, 1 << 20, err, sizeof err));
+    char *path = g_strdup_printf("%s/%s.aot", dir, keys[i]);
+    struct timespec t[2] = {{1000000 + i * 10, 0}, {1000000 + i * 10, 0}};
+    g_assert_cmpint(utimensat(AT_FDCWD, path, t, 0), ==, 0);
+    g_free(path);
+  }
+  /* something not ours is never removed */
+  char *foreign = g_build_filename(dir, "notes.txt", NULL);
+  g_assert_true(g_file_set_contents(foreign, "keep me", -1, NULL));
+  /* key 1 is the oldest, but reading it makes it the newest */
+  size_t size;
+  g_free(aot_cache_read(dir, keys[0], &size));
+  g_snprintf(keys[4], sizeof keys[4], "%064x", 5);
+  g_assert_true(aot_cache_store(dir, keys[4], data, sizeof data, 3000, err, sizeof err));
+  g_assert_nonnull((void *)aot_cache_read(dir, keys[0], &size) ? (void *)1 : NULL);
+  g_assert_null(aot_cache_read(dir, keys[1], &size));
+  g_assert_null(aot_cache_read(dir, keys[2], &size));
+  uint8_t *p3 = aot_cache_read(dir, keys[3], &size), *p4 = aot_cache_read(dir, keys[4], &size);
+  g_assert_nonnull(p3);
+  g_assert_nonnull(p4);
+  g_free(p3);
+  g_free(p4);
+  g_assert_true(g_file_test(foreign, G_FILE_TEST_EXISTS));
+  /* a bound below one entry keeps the entry just stored */
+  aot_cache_evict(dir, 10, NULL);
+  g_assert_cmpint(count_files(dir, ".aot"), ==, 0);
+  g_free(foreign);
+  cache_dir_free(dir);
+}
+
+typedef struct Writer {
+  const char *dir;
+  GBytes *data;
+} Writer;
+
+static void *write_entry(void *arg)
+{
+  Writer *w = arg;
+  char err[256];
+  gsize size;
+  const uint8_t *d = g_bytes_get_data(w->data, &size);
+  for (int i = 0; i < 20; i++)
+    g_assert_true(aot_cache_store(w->dir, "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789",
+                                  d, size, 1 << 30, err, sizeof err));
+  return NULL;
+}
+
+/* Writers racing on one entry: each writes its own temporary file and
+ * renames it, so a reader always finds a whole, valid file. */
+static void test_cache_concurrent(void)
+{
+  char *dir = cache_dir_new();
+  GBytes *file = make_container("pic", NULL);
+  Writer w = {dir, file};
+  pthread_t t[6];
+  for (int i = 0; i < 6; i++)
+    g_assert_cmpint(pthread_create(&t[i], NULL, write_entry, &w), ==, 0);
+  for (int round = 0; round < 50; round++) {
+    size_t size;
+    uint8_t *got = aot_cache_read(dir, "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789", &size);
+    if (got) {
+      AotFile f;
+      char err[256];
+      g_assert_true(aot_file_parse(got, size, &f, err, sizeof err));
+      aot_file_free(&f);
+      g_free(got);
+    }
+  }
+  for (int i = 0; i < 6; i++)
+    pthread_join(t[i], NULL);
+  g_assert_cmpint(count_files(dir, ".tmp"), ==, 0);
+  g_assert_cmpint(count_files(dir, ".aot"), ==, 1);
+  cache_dir_free(dir);
+  g_bytes_unref(file);
+}
+
+static wasm_module_t load_with_aot(GBytes *wasm)
+{
+  char err[256];
+  uint8_t *copy = g_memdup2(g_bytes_get_data(wasm, NULL), g_bytes_get_size(wasm));
+  wasm_module_t m = wasm_runtime_load_with_aot(copy, (uint32_t)g_bytes_get_size(wasm), err,
+                                               sizeof err);
+  if (!m)
+    g_error("%s", err);
+  g_free(copy);
+  return m;
+}
+
+static int32_t tier_of(wasm_module_t m)
+{
+  char err[256], exc[256];
+  wasm_module_inst_t inst = wasm_runtime_instantiate(m, 256 * 1024, 0, err, sizeof err);
+  g_assert_nonnull(inst);
+  wasm_exec_env_t env = wasm_runtime_create_exec_env(inst, 256 * 1024);
+  int32_t t = call_i32(env, inst, "tier", 0, NULL, exc);
+  g_assert_cmpint(call_i32(env, inst, "fib", 1, (int32_t[]){15}, exc), ==, 610);
+  wasm_runtime_destroy_exec_env(env);
+  wasm_runtime_deinstantiate(inst);
+  return t;
+}
+
+/* The entry of aot-basic.wasm under the runtime's default options, made
+ * from the hand-written code (so these run with or without a compiler). */
+static char *basic_entry_path(const char *dir, GBytes *wasm)
+{
+  AotCacheOptions o = {3, 0, WP_BOUNDS_CHECKS};
+  char key[65];
+  aot_cache_key(g_bytes_get_data(wasm, NULL), g_bytes_get_size(wasm), &o, key);
+  return g_strdup_printf("%s/%s.aot", dir, key);
+}
+
+static void put_entry(const char *path, GBytes *bytes)
+{
+  g_assert_true(g_file_set_contents(path, g_bytes_get_data(bytes, NULL),
+                                    (gssize)g_bytes_get_size(bytes), NULL));
+}
+
+/* A hit runs the cached code; a stale, foreign or corrupt entry is never an
+ * error: it is compiled again where the build can, else the module runs
+ * without AOT code, and the bad entry goes. */
+static void test_cache_load(void)
+{
+  char *dir = cache_dir_new();
+  g_assert_true(wasm_runtime_set_aot_cache(dir, 0));
+  GBytes *wasm = read_build_file("aot-basic.wasm");
+  char *path = basic_entry_path(dir, wasm);
+
+  GBytes *good = make_container("pic", NULL);
+  put_entry(path, good);
+  wasm_module_t m = load_with_aot(wasm);
+  g_assert_true(wasm_runtime_module_has_aot_code(m));
+  g_assert_cmpint(tier_of(m), ==, 2); /* the hand-written code: a hit */
+  wasm_runtime_unload(m);
+
+  Tweak bad[] = {old_runtime, unknown_feature, NULL};
+  for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+    GBytes *entry;
+    if (bad[i]) {
+      entry = make_container("pic", bad[i]);
+    } else { /* corrupt: one flipped byte in the code */
+      gsize size;
+      const uint8_t *data = g_bytes_get_data(good, &size);
+      uint8_t *b = g_memdup2(data, size);
+      b[size - 100] ^= 1;
+      entry = g_bytes_new_take(b, size);
+    }
+    put_entry(path, entry);
+    m = load_with_aot(wasm);
+    if (aot_cache_can_compile()) {
+      /* compiled afresh from the Wasm (interpreted semantics: tier 1) */
+      g_assert_true(wasm_runtime_module_has_aot_code(m));
+      g_assert_cmpint(tier_of(m), ==, 1);
+      g_assert_true(g_file_test(path, G_FILE_TEST_EXISTS));
+    } else {
+      g_assert_false(wasm_runtime_module_has_aot_code(m));
+      g_assert_cmpint(tier_of(m), ==, 1);
+      g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
+    }
+    wasm_runtime_unload(m);
+    g_bytes_unref(entry);
+  }
+  if (aot_cache_can_compile()) {
+    /* the entry made by the last miss is a hit now: same file, not rewritten */
+    struct stat before, after;
+    g_assert_cmpint(stat(path, &before), ==, 0);
+    m = load_with_aot(wasm);
+    g_assert_true(wasm_runtime_module_has_aot_code(m));
+    g_assert_cmpint(stat(path, &after), ==, 0);
+    g_assert_cmpuint(before.st_ino, ==, after.st_ino);
+    wasm_runtime_unload(m);
+  }
+  g_assert_true(wasm_runtime_set_aot_cache(NULL, 0));
+  g_free(path);
+  g_bytes_unref(good);
+  g_bytes_unref(wasm);
+  cache_dir_free(dir);
+}
+
+
+/* --- the compiler --- */
+
+/* A module of many functions, so that it spans several chunks: f_i returns
+ * i plus f_{i-1} of its argument minus one (direct calls across chunks). */
+static uint8_t *many_functions(int n, size_t *size)
+{
+  GString *w = g_string_new("(module\n");
+  g_string_append(w, "  (func $f0 (param i32) (result i32) (local.get 0))\n");
+  for (int i = 1; i < n; i++)
+    g_string_append_printf(w,
+                           "  (func $f%d (param i32) (result i32)\n"
+                           "    (if (result i32) (i32.eqz (local.get 0)) (then (i32.const %d))\n"
+                           "      (else (i32.add (i32.const %d) (call $f%d (i32.sub (local.get 0) "
+                           "(i32.const 1)))))))\n",
+                           i, i, i, i - 1);
+  g_string_append_printf(w, "  (export \"top\" (func $f%d)))\n", n - 1);
+  char err[256];
+  uint8_t *wasm = wat_to_binary(w->str, w->len, size, err, sizeof err);
+  if (!wasm)
+    g_error("%s", err);
+  g_string_free(w, TRUE);
+  return wasm;
+}
+
+static void test_compile_deterministic(void)
+{
+#if WP_HAVE_AOT_COMPILER
+  size_t size;
+  uint8_t *wasm = many_functions(1100, &size); /* two chunks (1024 functions at most each) */
+  char err[256];
+  Module *m = decode_module(wasm, size, err, sizeof err);
+  g_assert_nonnull(m);
+  g_assert_true(validate_module(m, err, sizeof err));
+  GBytes *first = NULL;
+  unsigned threads[] = {1, 2, 3};
+  for (size_t i = 0; i < G_N_ELEMENTS(threads); i++) {
+    AotCompileOptions o = {.opt_level = 0, .threads = threads[i]};
+    uint8_t *out;
+    size_t out_size;
+    g_assert_true(aot_compile(m, wasm, size, &o, &out, &out_size, err, sizeof err));
+    GBytes *b = g_bytes_new_take(out, out_size);
+    if (!first) {
+      first = b;
+    } else {
+      g_assert_true(g_bytes_equal(first, b)); /* byte-identical whatever -j is */
+      g_bytes_unref(b);
+    }
+  }
+  AotFile f;
+  g_assert_true(aot_file_parse(g_bytes_get_data(first, NULL), g_bytes_get_size(first), &f, err,
+                               sizeof err));
+  g_assert_cmpuint(f.num_objects, >, 1); /* really split */
+  aot_file_free(&f);
+  /* it runs: calls cross the objects */
+  char exc[256];
+  wasm_module_t mod = load(first, err, sizeof err);
+  g_assert_nonnull(mod);
+  wasm_module_inst_t inst = wasm_runtime_instantiate(mod, 1 << 20, 0, err, sizeof err);
+  g_assert_nonnull(inst);
+  g_assert_cmpint(wasm_runtime_get_running_mode(inst), ==, Mode_AOT);
+  wasm_exec_env_t env = wasm_runtime_create_exec_env(inst, 1 << 20);
+  /* top(x) = 1099 + 1098 + ... + (1099 - x + 1), then f_{1099-x}(0) = 1099 - x */
+  int32_t x = 1050, expected = 1099 - x;
+  for (int i = 0; i < x; i++)
+    expected += 1099 - i;
+  g_assert_cmpint(call_i32(env, inst, "top", 1, (int32_t[]){x}, exc), ==, expected);
+  wasm_runtime_destroy_exec_env(env);
+  wasm_runtime_deinstantiate(inst);
+  wasm_runtime_unload(mod);
+  g_bytes_unref(first);
+  (module_free)(m); /* the engine's, not wasm_export.h's macro */
+  g_free(wasm);
+#else
+  g_test_skip("no AOT compiler in this build (no LLVM)");
+#endif
+}
+
+/* wasmplug-compile: quiet unless on a terminal, and honest without LLVM. */
+static void test_compile_tool(void)
+{
+  const char *tool = g_getenv("WP_WASMPLUG_COMPILE");
+  g_assert_nonnull(tool);
+  char *dir = cache_dir_new();
+  char *out = g_build_filename(dir, "fib.aot", NULL);
+  char *in = g_build_filename(g_getenv("G_TEST_SRCDIR"), "wat", "fib.wat", NULL);
+  const char *argv[] = {tool, "-j", "2", "--opt-level=2", "-o", out, in, NULL};
+  char *sout, *serr;
+  int status;
+  GError *error = NULL;
+  g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL, 0, NULL, NULL, &sout, &serr, &status,
+                             &error));
+  g_assert_no_error(error);
+  if (WP_HAVE_AOT_COMPILER) {
+    g_assert_true(g_spawn_check_wait_status(status, NULL));
+    g_assert_cmpstr(serr, ==, ""); /* no progress when not on a terminal */
+    g_assert_cmpstr(sout, ==, "");
+    char *wasmplug = g_strdup(g_getenv("WP_WASMPLUG"));
+    const char *run[] = {wasmplug, "-f", "fib", out, "20", NULL};
+    g_free(sout);
+    g_free(serr);
+    g_assert_true(g_spawn_sync(NULL, (char **)run, NULL, 0, NULL, NULL, &sout, &serr, &status,
+                               &error));
+    g_assert_true(g_spawn_check_wait_status(status, NULL));
+    g_assert_cmpstr(sout, ==, "6765\n");
+    g_free(wasmplug);
+    g_unlink(out);
+  } else {
+    g_assert_false(g_spawn_check_wait_status(status, NULL));
+    g_assert_nonnull(strstr(serr, "not available in this build"));
+  }
+  g_free(sout);
+  g_free(serr);
+  const char *bad[] = {tool, "--opt-level=7", "-o", out, in, NULL};
+  g_assert_true(g_spawn_sync(NULL, (char **)bad, NULL, 0, NULL, NULL, &sout, &serr, &status,
+                             &error));
+  g_assert_false(g_spawn_check_wait_status(status, NULL));
+  g_assert_nonnull(strstr(serr, "invalid --opt-level"));
+  g_free(sout);
+  g_free(serr);
+  g_free(in);
+  g_free(out);
+  cache_dir_free(dir);
+}
+
 /* --- fuzz: mutated containers load or fail with a message, never crash.
  * Most mutants get a fresh checksum, so they reach the ELF parser and the
  * linker behind it; they are loaded, not run (a file whose checksum is
@@ -576,6 +983,13 @@ int main(int argc, char **argv)
   g_test_add_func("/aot/loader/missing-helper", test_loader_missing_helper);
   g_test_add_func("/aot/loader/symbols", test_loader_symbols);
   g_test_add_func("/aot/loader/wx", test_loader_wx);
+  g_test_add_func("/aot/cache/key", test_cache_key);
+  g_test_add_func("/aot/cache/store-read", test_cache_store_read);
+  g_test_add_func("/aot/cache/eviction", test_cache_eviction);
+  g_test_add_func("/aot/cache/concurrent", test_cache_concurrent);
+  g_test_add_func("/aot/cache/load", test_cache_load);
+  g_test_add_func("/aot/compile/deterministic", test_compile_deterministic);
+  g_test_add_func("/aot/compile/tool", test_compile_tool);
   g_test_add_func("/aot/fuzz/mutations", test_fuzz_mutations);
   int status = g_test_run();
   wasm_runtime_destroy();
