@@ -50,6 +50,8 @@ struct _WasmplugEngine
   GObject parent_instance;
 
   WasmplugMode default_mode;
+  char *cache_dir;           /* the AOT code cache */
+  guint64 cache_max_size;
   GPtrArray *search_paths;   /* of char *, NULL-terminated */
   GListStore *plugins;       /* of WasmplugPluginInfo */
   GPtrArray *plugin_errors;  /* of GError */
@@ -60,6 +62,8 @@ G_DEFINE_FINAL_TYPE (WasmplugEngine, wasmplug_engine, G_TYPE_OBJECT)
 enum {
   PROP_0,
   PROP_DEFAULT_MODE,
+  PROP_CACHE_DIR,
+  PROP_CACHE_MAX_SIZE,
   N_PROPS
 };
 
@@ -91,7 +95,7 @@ _wasmplug_mode_to_running_mode (WasmplugMode mode)
     case WASMPLUG_MODE_FAST_JIT: return Mode_Fast_JIT;
     case WASMPLUG_MODE_LLVM_JIT: return Mode_LLVM_JIT;
     case WASMPLUG_MODE_MULTI_TIER_JIT: return Mode_Multi_Tier_JIT;
-    case WASMPLUG_MODE_AOT:
+    case WASMPLUG_MODE_AOT: return Mode_AOT;
     default:
       return -1;
     }
@@ -107,6 +111,7 @@ _wasmplug_mode_from_running_mode (RunningMode mode)
     case Mode_Fast_JIT: return WASMPLUG_MODE_FAST_JIT;
     case Mode_LLVM_JIT: return WASMPLUG_MODE_LLVM_JIT;
     case Mode_Multi_Tier_JIT: return WASMPLUG_MODE_MULTI_TIER_JIT;
+    case Mode_AOT: return WASMPLUG_MODE_AOT;
     case Mode_Default:
     default:
       return WASMPLUG_MODE_AUTO;
@@ -125,6 +130,12 @@ wasmplug_engine_get_property (GObject    *object,
     {
     case PROP_DEFAULT_MODE:
       g_value_set_enum (value, self->default_mode);
+      break;
+    case PROP_CACHE_DIR:
+      g_value_set_string (value, self->cache_dir);
+      break;
+    case PROP_CACHE_MAX_SIZE:
+      g_value_set_uint64 (value, self->cache_max_size);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -152,6 +163,28 @@ wasmplug_engine_set_property (GObject      *object,
           g_warning ("%s", error->message);
       }
       break;
+    case PROP_CACHE_DIR:
+      {
+        const char *dir = g_value_get_string (value);
+        g_autofree char *fallback = NULL;
+
+        if (dir == NULL) /* construction, or back to the default */
+          dir = fallback = g_build_filename (g_get_user_cache_dir (), "wasmplug", NULL);
+        if (g_strcmp0 (dir, self->cache_dir) != 0)
+          {
+            g_free (self->cache_dir);
+            self->cache_dir = g_strdup (dir);
+            g_object_notify_by_pspec (object, pspec);
+          }
+      }
+      break;
+    case PROP_CACHE_MAX_SIZE:
+      if (self->cache_max_size != g_value_get_uint64 (value))
+        {
+          self->cache_max_size = g_value_get_uint64 (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -162,6 +195,7 @@ wasmplug_engine_finalize (GObject *object)
 {
   WasmplugEngine *self = WASMPLUG_ENGINE (object);
 
+  g_free (self->cache_dir);
   g_ptr_array_unref (self->search_paths);
   g_object_unref (self->plugins);
   g_ptr_array_unref (self->plugin_errors);
@@ -190,6 +224,32 @@ wasmplug_engine_class_init (WasmplugEngineClass *klass)
     g_param_spec_enum ("default-mode", NULL, NULL,
                        WASMPLUG_TYPE_MODE, WASMPLUG_MODE_AUTO,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * WasmplugEngine:cache-dir:
+   *
+   * The AOT code cache: where modules compiled ahead of time are kept, so
+   * that a plugin run in %WASMPLUG_MODE_AOT starts at native speed from
+   * its second load on.  Entries are keyed by the module, the runtime
+   * version and this CPU; one that no longer fits is compiled again,
+   * silently.  Defaults to `wasmplug` in the user's cache directory
+   * (g_get_user_cache_dir()); setting %NULL restores that.
+   */
+  properties[PROP_CACHE_DIR] =
+    g_param_spec_string ("cache-dir", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY |
+                         G_PARAM_STATIC_STRINGS);
+
+  /**
+   * WasmplugEngine:cache-max-size:
+   *
+   * The size bound of [property@Engine:cache-dir] in bytes: the least
+   * recently used entries are removed beyond it.  0 means the default,
+   * 1 GiB.
+   */
+  properties[PROP_CACHE_MAX_SIZE] =
+    g_param_spec_uint64 ("cache-max-size", NULL, NULL, 0, G_MAXUINT64, 0,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -297,7 +357,6 @@ wasmplug_engine_supports_mode (WasmplugEngine *self,
   g_return_val_if_fail (WASMPLUG_IS_ENGINE (self), FALSE);
 
   running = _wasmplug_mode_to_running_mode (mode);
-  /* No AOT loader yet: AOT (running = -1) is unsupported. */
   return running >= 0 && wasm_runtime_is_running_mode_supported ((RunningMode) running);
 }
 
@@ -327,31 +386,18 @@ wasmplug_engine_get_supported_modes (WasmplugEngine *self,
   return (WasmplugMode *) (void *) g_array_free (modes, FALSE);
 }
 
-/**
- * wasmplug_engine_load_module:
- * @self: an engine
- * @bytes: the module, in the WebAssembly binary format
- * @error: return location for a #GError
- *
- * Decodes and validates a module.  The bytes are copied.
- *
- * Returns: (transfer full): the module, or %NULL with
- *   %WASMPLUG_ERROR_LOAD (not a module, malformed) or
- *   %WASMPLUG_ERROR_VALIDATION (a type error)
- */
-WasmplugModule *
-wasmplug_engine_load_module (WasmplugEngine *self,
-                             GBytes         *bytes,
-                             GError        **error)
+/* Loads the bytes, with AOT code for a .wasm when with_aot (the cache's
+ * entry, or compiled now), else as they are. */
+static WasmplugModule *
+load_module (WasmplugEngine *self,
+             GBytes         *bytes,
+             gboolean        with_aot,
+             GError        **error)
 {
   char message[256] = "";
   wasm_module_t module;
   gsize size;
   const guint8 *data;
-
-  g_return_val_if_fail (WASMPLUG_IS_ENGINE (self), NULL);
-  g_return_val_if_fail (bytes != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   data = g_bytes_get_data (bytes, &size);
   if (size > G_MAXUINT32)
@@ -362,7 +408,20 @@ wasmplug_engine_load_module (WasmplugEngine *self,
     }
   /* wasm_runtime_load copies the bytes and does not write to them; its
    * parameter is not const only for WAMR compatibility. */
-  module = wasm_runtime_load ((uint8_t *) data, (uint32_t) size, message, sizeof message);
+  if (with_aot)
+    {
+      /* The runtime has one cache setting: each engine gives its own for
+       * the time of its load. */
+      static GMutex cache_lock;
+
+      g_mutex_lock (&cache_lock);
+      wasm_runtime_set_aot_cache (self->cache_dir, self->cache_max_size);
+      module = wasm_runtime_load_with_aot ((uint8_t *) data, (uint32_t) size, message,
+                                           sizeof message);
+      g_mutex_unlock (&cache_lock);
+    }
+  else
+    module = wasm_runtime_load ((uint8_t *) data, (uint32_t) size, message, sizeof message);
   if (module == NULL)
     {
       /* The C API has one failure for both steps: the validator's messages
@@ -377,6 +436,57 @@ wasmplug_engine_load_module (WasmplugEngine *self,
       return NULL;
     }
   return _wasmplug_module_new (self, module);
+}
+
+/**
+ * wasmplug_engine_load_module:
+ * @self: an engine
+ * @bytes: the module, in the WebAssembly binary format, or an AOT file
+ *   made by `wasmplug-compile`
+ * @error: return location for a #GError
+ *
+ * Decodes and validates a module.  The bytes are copied.  While the
+ * engine's [property@Engine:default-mode] is %WASMPLUG_MODE_AOT, a `.wasm`
+ * module is given AOT code from [property@Engine:cache-dir], or compiled
+ * and stored there (where this build has the AOT compiler).
+ *
+ * Returns: (transfer full): the module, or %NULL with
+ *   %WASMPLUG_ERROR_LOAD (not a module, malformed) or
+ *   %WASMPLUG_ERROR_VALIDATION (a type error)
+ */
+WasmplugModule *
+wasmplug_engine_load_module (WasmplugEngine *self,
+                             GBytes         *bytes,
+                             GError        **error)
+{
+  g_return_val_if_fail (WASMPLUG_IS_ENGINE (self), NULL);
+  g_return_val_if_fail (bytes != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return load_module (self, bytes, self->default_mode == WASMPLUG_MODE_AOT, error);
+}
+
+static WasmplugModule *
+load_module_from_file (WasmplugEngine *self,
+                       GFile          *file,
+                       gboolean        with_aot,
+                       GCancellable   *cancellable,
+                       GError        **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  bytes = g_file_load_bytes (file, cancellable, NULL, &local_error);
+  if (bytes == NULL)
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_set_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_LOAD,
+                     _("Could not read the module: %s"), local_error->message);
+      return NULL;
+    }
+  return load_module (self, bytes, with_aot, error);
 }
 
 /**
@@ -397,24 +507,12 @@ wasmplug_engine_load_module_from_file (WasmplugEngine *self,
                                        GCancellable   *cancellable,
                                        GError        **error)
 {
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) local_error = NULL;
-
   g_return_val_if_fail (WASMPLUG_IS_ENGINE (self), NULL);
   g_return_val_if_fail (G_IS_FILE (file), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  bytes = g_file_load_bytes (file, cancellable, NULL, &local_error);
-  if (bytes == NULL)
-    {
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      else
-        g_set_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_LOAD,
-                     _("Could not read the module: %s"), local_error->message);
-      return NULL;
-    }
-  return wasmplug_engine_load_module (self, bytes, error);
+  return load_module_from_file (self, file, self->default_mode == WASMPLUG_MODE_AOT, cancellable,
+                                error);
 }
 
 static void
@@ -810,8 +908,13 @@ wasmplug_engine_load_plugin (WasmplugEngine     *self,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  module = wasmplug_engine_load_module_from_file (self, wasmplug_plugin_info_get_module_file (info),
-                                                  cancellable, &local_error);
+  /* a plugin that prefers AOT gets AOT code (from the cache from its
+   * second load on) */
+  mode = wasmplug_plugin_info_get_preferred_mode (info);
+  module = load_module_from_file (self, wasmplug_plugin_info_get_module_file (info),
+                                  mode == WASMPLUG_MODE_AOT ||
+                                    self->default_mode == WASMPLUG_MODE_AOT,
+                                  cancellable, &local_error);
   if (module == NULL || g_cancellable_set_error_if_cancelled (cancellable, &local_error))
     goto fail;
 
@@ -821,7 +924,6 @@ wasmplug_engine_load_plugin (WasmplugEngine     *self,
   if (plugin == NULL)
     goto fail;
 
-  mode = wasmplug_plugin_info_get_preferred_mode (info);
   if (mode != WASMPLUG_MODE_AUTO)
     {
       if (!wasmplug_engine_supports_mode (self, mode))

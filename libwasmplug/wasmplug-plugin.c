@@ -414,6 +414,10 @@ apply_mode_locked (WasmplugPlugin *self)
   if (target == WASMPLUG_MODE_AUTO)
     target = wasmplug_engine_get_default_mode (wasmplug_module_get_engine (self->module));
   running = _wasmplug_mode_to_running_mode (target);
+  /* AOT for a module without AOT code (not loaded for it): the engine's
+   * automatic choice, as the C API means it */
+  if (running == Mode_AOT && !wasm_runtime_module_has_aot_code (wasm_runtime_get_module (self->inst)))
+    running = Mode_Default;
   if (running < 0 || running == self->applied_mode)
     return;
   /* The mode was checked against the engine when it was set. */
