@@ -52,6 +52,7 @@ char *aot_cache_dir(void)
   return d;
 }
 
+#if WP_HAVE_AOT_COMPILER
 static uint64_t cache_max_bytes(void)
 {
   pthread_mutex_lock(&config_lock);
@@ -59,6 +60,7 @@ static uint64_t cache_max_bytes(void)
   pthread_mutex_unlock(&config_lock);
   return m;
 }
+#endif
 
 bool aot_cache_can_compile(void) { return WP_HAVE_AOT_COMPILER; }
 

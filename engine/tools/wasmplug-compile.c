@@ -47,6 +47,7 @@ static void usage(FILE *out)
           program);
 }
 
+#if WP_HAVE_AOT_COMPILER
 static uint8_t *read_file(const char *path, size_t *size)
 {
   FILE *f = fopen(path, "rb");
@@ -70,6 +71,7 @@ static uint8_t *read_file(const char *path, size_t *size)
     errno = errno ? errno : EIO;
   return buf;
 }
+#endif
 
 static bool parse_level(const char *arg, const char *value, unsigned *out)
 {

@@ -322,6 +322,10 @@ int main(int argc, char **argv)
     fprintf(stderr, "%s: cannot instantiate %s: %s\n", program, path, error);
     goto out;
   }
+  /* A mode asked for wins over an AOT file's own (--interp prog.aot runs
+   * the embedded module interpreted). */
+  if (mode != Mode_Default)
+    wasm_runtime_set_running_mode(inst, mode);
 
   bool ok;
   if (function)

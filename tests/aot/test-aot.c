@@ -767,7 +767,7 @@ static void test_cache_load(void)
 
 /* A module of many functions, so that it spans several chunks: f_i returns
  * i plus f_{i-1} of its argument minus one (direct calls across chunks). */
-static uint8_t *many_functions(int n, size_t *size)
+G_GNUC_UNUSED static uint8_t *many_functions(int n, size_t *size)
 {
   GString *w = g_string_new("(module\n");
   g_string_append(w, "  (func $f0 (param i32) (result i32) (local.get 0))\n");
