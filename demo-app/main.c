@@ -24,6 +24,7 @@ typedef struct
 {
   AdwApplication *app;
   WasmplugEngine *engine;
+  GSettings *settings;      /* enabled-plugins, when the schema is installed */
   WpDemoWindow *window;
 
   char **plugin_dirs;
@@ -167,6 +168,32 @@ add_search_paths (void)
   wasmplug_engine_add_search_path (demo.engine, DEMO_PLUGINS_DIR);
 }
 
+/* The set of enabled plugins lives in GSettings (org.wasmplug.Demo
+ * enabled-plugins), bound to the engine's loaded-plugins as a libpeas
+ * application binds PeasEngine's: plugins enabled in one run are loaded at
+ * the start of the next.  Without the schema (run uninstalled, outside the
+ * tests) the set lasts as long as the process. */
+static void
+bind_enabled_plugins (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, DEMO_APP_ID, TRUE);
+  if (schema == NULL)
+    return;
+  demo.settings = g_settings_new_full (schema, NULL, NULL);
+  g_settings_bind (demo.settings, "enabled-plugins", demo.engine, "loaded-plugins",
+                   G_SETTINGS_BIND_DEFAULT);
+  if (demo.screenshot != NULL)
+    {
+      g_autofree char *ids = g_strjoinv (",", (char **) wasmplug_engine_get_loaded_plugins (demo.engine));
+
+      g_print ("enabled at start: %s\n", ids);
+    }
+}
+
 static void
 on_activate (GApplication *app,
              gpointer      data)
@@ -177,6 +204,7 @@ on_activate (GApplication *app,
       return;
     }
 
+  bind_enabled_plugins ();
   demo.window = wp_demo_window_new (GTK_APPLICATION (app), demo.engine, demo.screenshot != NULL);
   if (demo.screenshot != NULL)
     /* Tall enough to show every group of the page at once. */
@@ -194,6 +222,19 @@ on_shutdown (GApplication *app,
   if (demo.window != NULL)
     gtk_window_destroy (GTK_WINDOW (demo.window));
   demo.window = NULL;
+  if (demo.settings != NULL)
+    {
+      g_autofree char *ids = g_strjoinv (",", (char **) wasmplug_engine_get_loaded_plugins (demo.engine));
+
+      if (demo.screenshot != NULL)
+        g_print ("enabled: %s\n", ids);
+      /* Keep the setting; then unloading breaks the cycle of each plugin
+       * holding the engine. */
+      g_settings_unbind (demo.engine, "loaded-plugins");
+      g_settings_sync ();
+      g_clear_object (&demo.settings);
+    }
+  wasmplug_engine_set_loaded_plugins (demo.engine, NULL);
 }
 
 static int

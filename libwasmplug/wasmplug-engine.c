@@ -55,19 +55,76 @@ struct _WasmplugEngine
   GPtrArray *search_paths;   /* of char *, NULL-terminated */
   GListStore *plugins;       /* of WasmplugPluginInfo */
   GPtrArray *plugin_errors;  /* of GError */
+  /* loaded-plugins: the plugins enabled through the engine, in the order
+   * they were loaded.  Each holds the engine (plugin -> module -> engine),
+   * so unloading them all (dispose, or an empty loaded-plugins) breaks the
+   * cycle. */
+  GPtrArray *loaded_ids;     /* of char *, NULL-terminated */
+  GHashTable *loaded;        /* id -> WasmplugPlugin */
 };
 
-G_DEFINE_FINAL_TYPE (WasmplugEngine, wasmplug_engine, G_TYPE_OBJECT)
+static void wasmplug_engine_list_model_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (WasmplugEngine, wasmplug_engine, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
+                                                      wasmplug_engine_list_model_init))
 
 enum {
   PROP_0,
   PROP_DEFAULT_MODE,
   PROP_CACHE_DIR,
   PROP_CACHE_MAX_SIZE,
+  PROP_LOADED_PLUGINS,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  LOAD_PLUGIN,
+  UNLOAD_PLUGIN,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* The engine is a GListModel of the plugins found: the store's. */
+static GType
+wasmplug_engine_get_item_type (GListModel *list)
+{
+  return WASMPLUG_TYPE_PLUGIN_INFO;
+}
+
+static guint
+wasmplug_engine_get_n_items (GListModel *list)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (WASMPLUG_ENGINE (list)->plugins));
+}
+
+static gpointer
+wasmplug_engine_get_item (GListModel *list,
+                          guint       position)
+{
+  return g_list_model_get_item (G_LIST_MODEL (WASMPLUG_ENGINE (list)->plugins), position);
+}
+
+static void
+wasmplug_engine_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = wasmplug_engine_get_item_type;
+  iface->get_n_items = wasmplug_engine_get_n_items;
+  iface->get_item = wasmplug_engine_get_item;
+}
+
+static void
+plugins_changed (GListModel *store,
+                 guint       position,
+                 guint       removed,
+                 guint       added,
+                 gpointer    data)
+{
+  g_list_model_items_changed (G_LIST_MODEL (data), position, removed, added);
+}
 
 void
 _wasmplug_runtime_ensure (void)
@@ -137,6 +194,9 @@ wasmplug_engine_get_property (GObject    *object,
     case PROP_CACHE_MAX_SIZE:
       g_value_set_uint64 (value, self->cache_max_size);
       break;
+    case PROP_LOADED_PLUGINS:
+      g_value_set_boxed (value, wasmplug_engine_get_loaded_plugins (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -152,6 +212,9 @@ wasmplug_engine_set_property (GObject      *object,
 
   switch (prop_id)
     {
+    case PROP_LOADED_PLUGINS:
+      wasmplug_engine_set_loaded_plugins (self, g_value_get_boxed (value));
+      break;
     case PROP_DEFAULT_MODE:
       {
         g_autoptr(GError) error = NULL;
@@ -191,14 +254,28 @@ wasmplug_engine_set_property (GObject      *object,
 }
 
 static void
+wasmplug_engine_dispose (GObject *object)
+{
+  WasmplugEngine *self = WASMPLUG_ENGINE (object);
+
+  if (self->loaded_ids->len > 0)
+    wasmplug_engine_set_loaded_plugins (self, NULL);
+
+  G_OBJECT_CLASS (wasmplug_engine_parent_class)->dispose (object);
+}
+
+static void
 wasmplug_engine_finalize (GObject *object)
 {
   WasmplugEngine *self = WASMPLUG_ENGINE (object);
 
   g_free (self->cache_dir);
+  g_signal_handlers_disconnect_by_data (self->plugins, self);
   g_ptr_array_unref (self->search_paths);
   g_object_unref (self->plugins);
   g_ptr_array_unref (self->plugin_errors);
+  g_ptr_array_unref (self->loaded_ids);
+  g_hash_table_unref (self->loaded);
 
   G_OBJECT_CLASS (wasmplug_engine_parent_class)->finalize (object);
 }
@@ -208,6 +285,7 @@ wasmplug_engine_class_init (WasmplugEngineClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->dispose = wasmplug_engine_dispose;
   object_class->finalize = wasmplug_engine_finalize;
   object_class->get_property = wasmplug_engine_get_property;
   object_class->set_property = wasmplug_engine_set_property;
@@ -251,7 +329,57 @@ wasmplug_engine_class_init (WasmplugEngineClass *klass)
     g_param_spec_uint64 ("cache-max-size", NULL, NULL, 0, G_MAXUINT64, 0,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
+  /**
+   * WasmplugEngine:loaded-plugins:
+   *
+   * The ids of the plugins enabled through the engine, in the order they
+   * were loaded, as libpeas' `PeasEngine:loaded-plugins`: bind it to a
+   * GSettings key (`as`) to keep an application's set of enabled plugins.
+   * Setting it loads the plugins it names that are not loaded yet (found
+   * by [method@Engine.find_plugin]; an unknown id or a plugin that fails
+   * to load is skipped, its error going to
+   * [method@Engine.get_plugin_errors]) and unloads the others.
+   *
+   * A loaded plugin holds the engine: unload them (an empty list) or
+   * dispose of the engine to let it go.
+   */
+  properties[PROP_LOADED_PLUGINS] =
+    g_param_spec_boxed ("loaded-plugins", NULL, NULL, G_TYPE_STRV,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * WasmplugEngine::load-plugin:
+   * @engine: the engine
+   * @info: the plugin's information
+   * @plugin: the plugin just loaded
+   *
+   * Emitted when a plugin has been loaded through
+   * [method@Engine.enable_plugin] or [property@Engine:loaded-plugins],
+   * before any call: the place to connect its
+   * [signal@Plugin::host-call] handlers and set its limits.
+   */
+  signals[LOAD_PLUGIN] =
+    g_signal_new ("load-plugin", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2,
+                  WASMPLUG_TYPE_PLUGIN_INFO, WASMPLUG_TYPE_PLUGIN);
+
+  /**
+   * WasmplugEngine::unload-plugin:
+   * @engine: the engine
+   * @info: the plugin's information
+   * @plugin: the plugin about to be unloaded
+   *
+   * Emitted when a plugin loaded through the engine is about to be
+   * dropped by [method@Engine.disable_plugin] or
+   * [property@Engine:loaded-plugins].  A call still running keeps its own
+   * reference to the plugin.
+   */
+  signals[UNLOAD_PLUGIN] =
+    g_signal_new ("unload-plugin", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2,
+                  WASMPLUG_TYPE_PLUGIN_INFO, WASMPLUG_TYPE_PLUGIN);
 }
 
 static void
@@ -264,7 +392,10 @@ wasmplug_engine_init (WasmplugEngine *self)
   /* reserved > 0, so pdata is a valid empty vector from the start */
   self->search_paths = g_ptr_array_new_null_terminated (4, g_free, TRUE);
   self->plugins = g_list_store_new (WASMPLUG_TYPE_PLUGIN_INFO);
+  g_signal_connect (self->plugins, "items-changed", G_CALLBACK (plugins_changed), self);
   self->plugin_errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
+  self->loaded_ids = g_ptr_array_new_null_terminated (4, g_free, TRUE);
+  self->loaded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 
   if (env_path != NULL)
     {
@@ -361,6 +492,33 @@ wasmplug_engine_supports_mode (WasmplugEngine *self,
 }
 
 /**
+ * wasmplug_engine_get_supported_mode_nicks:
+ * @self: an engine
+ *
+ * The modes this build supports, as their nicks (see [enum@Mode]):
+ * "auto" first, then the others in the order of the enum, e.g.
+ * `["auto", "classic-interp", "fast-interp"]`.  Every binding reads a
+ * string array, where gjs 1.74 misreads the C array of enums
+ * [method@Engine.get_supported_modes] returns; the nicks are also what a
+ * GSettings key or a manifest holds.
+ *
+ * Returns: (transfer full) (array zero-terminated=1): the nicks
+ */
+char **
+wasmplug_engine_get_supported_mode_nicks (WasmplugEngine *self)
+{
+  GPtrArray *nicks = g_ptr_array_new ();
+
+  g_return_val_if_fail (WASMPLUG_IS_ENGINE (self), NULL);
+
+  for (WasmplugMode mode = WASMPLUG_MODE_AUTO; mode <= WASMPLUG_MODE_AOT; mode++)
+    if (wasmplug_engine_supports_mode (self, mode))
+      g_ptr_array_add (nicks, g_strdup (wasmplug_mode_to_nick (mode)));
+  g_ptr_array_add (nicks, NULL);
+  return (char **) g_ptr_array_free (nicks, FALSE);
+}
+
+/**
  * wasmplug_engine_get_supported_modes:
  * @self: an engine
  * @n_modes: (out) (optional): the number of modes returned
@@ -403,7 +561,9 @@ load_module (WasmplugEngine *self,
   if (size > G_MAXUINT32)
     {
       g_set_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_LOAD,
-                   _("The module is too large (%zu bytes)"), size);
+                   g_dngettext (GETTEXT_PACKAGE, "The module is too large (%zu byte)",
+                                "The module is too large (%zu bytes)", size),
+                   size);
       return NULL;
     }
   /* wasm_runtime_load copies the bytes and does not write to them; its
@@ -474,18 +634,13 @@ load_module_from_file (WasmplugEngine *self,
                        GError        **error)
 {
   g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) local_error = NULL;
 
-  bytes = g_file_load_bytes (file, cancellable, NULL, &local_error);
+  /* A file that cannot be read keeps GIO's error (G_IO_ERROR_NOT_FOUND,
+   * ..._PERMISSION_DENIED, ...), as g_file_load_contents() gives it:
+   * that is what GIO users test for. */
+  bytes = g_file_load_bytes (file, cancellable, NULL, error);
   if (bytes == NULL)
-    {
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      else
-        g_set_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_LOAD,
-                     _("Could not read the module: %s"), local_error->message);
-      return NULL;
-    }
+    return NULL;
   return load_module (self, bytes, with_aot, error);
 }
 
@@ -498,8 +653,10 @@ load_module_from_file (WasmplugEngine *self,
  *
  * Reads @file and loads it as [method@Engine.load_module] does.
  *
- * Returns: (transfer full): the module, or %NULL with an error
- *   (%WASMPLUG_ERROR_LOAD when the file cannot be read)
+ * Returns: (transfer full): the module, or %NULL with an error: a
+ *   %G_IO_ERROR when the file cannot be read (%G_IO_ERROR_NOT_FOUND for a
+ *   missing file, as g_file_load_contents() gives it), else the errors of
+ *   [method@Engine.load_module]
  */
 WasmplugModule *
 wasmplug_engine_load_module_from_file (WasmplugEngine *self,
@@ -942,4 +1099,189 @@ fail:
     g_prefix_error (&local_error, _("Plugin “%s”: "), wasmplug_plugin_info_get_id (info));
   g_propagate_error (error, local_error);
   return NULL;
+}
+
+/* --- loaded-plugins --- */
+
+/**
+ * wasmplug_engine_get_loaded_plugins:
+ * @self: an engine
+ *
+ * Returns: (transfer none) (array zero-terminated=1): the value of
+ *   [property@Engine:loaded-plugins]
+ */
+const char * const *
+wasmplug_engine_get_loaded_plugins (WasmplugEngine *self)
+{
+  g_return_val_if_fail (WASMPLUG_IS_ENGINE (self), NULL);
+
+  return (const char * const *) self->loaded_ids->pdata;
+}
+
+/**
+ * wasmplug_engine_get_loaded_plugin:
+ * @self: an engine
+ * @id: a plugin id
+ *
+ * Returns: (transfer none) (nullable): the plugin of that id loaded
+ *   through the engine, or %NULL
+ */
+WasmplugPlugin *
+wasmplug_engine_get_loaded_plugin (WasmplugEngine *self,
+                                   const char     *id)
+{
+  g_return_val_if_fail (WASMPLUG_IS_ENGINE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  return g_hash_table_lookup (self->loaded, id);
+}
+
+/* Loads and keeps one plugin; no notify.  The plugin, or NULL. */
+static WasmplugPlugin *
+enable_plugin (WasmplugEngine     *self,
+               WasmplugPluginInfo *info,
+               GError            **error)
+{
+  const char *id = wasmplug_plugin_info_get_id (info);
+  WasmplugPlugin *plugin = g_hash_table_lookup (self->loaded, id);
+
+  if (plugin != NULL)
+    return plugin;
+  plugin = wasmplug_engine_load_plugin (self, info, NULL, NULL, error);
+  if (plugin == NULL)
+    return NULL;
+  g_debug ("loaded the plugin “%s”", id);
+  g_hash_table_insert (self->loaded, g_strdup (id), plugin);
+  g_ptr_array_add (self->loaded_ids, g_strdup (id));
+  g_signal_emit (self, signals[LOAD_PLUGIN], 0, info, plugin);
+  return plugin;
+}
+
+/* Unloads one plugin; no notify. */
+static void
+disable_plugin (WasmplugEngine *self,
+                const char     *id)
+{
+  g_autoptr(WasmplugPlugin) plugin = NULL;
+  g_autofree char *key = NULL;
+  WasmplugPluginInfo *info;
+  guint index;
+
+  if (!g_hash_table_steal_extended (self->loaded, id, (gpointer *) &key, (gpointer *) &plugin))
+    return;
+  g_debug ("unloading the plugin “%s”", key);
+  info = wasmplug_engine_find_plugin (self, key);
+  if (info != NULL)
+    g_signal_emit (self, signals[UNLOAD_PLUGIN], 0, info, plugin);
+  if (g_ptr_array_find_with_equal_func (self->loaded_ids, key, g_str_equal, &index))
+    g_ptr_array_remove_index (self->loaded_ids, index);
+}
+
+/**
+ * wasmplug_engine_enable_plugin:
+ * @self: an engine
+ * @info: a plugin found by the engine
+ * @error: return location for a #GError
+ *
+ * Loads the plugin with its manifest's sandbox (as
+ * [method@Engine.load_plugin]), keeps it, adds its id to
+ * [property@Engine:loaded-plugins] and emits
+ * [signal@Engine::load-plugin].  A plugin already loaded is returned as it
+ * is.
+ *
+ * Returns: (transfer none): the plugin, or %NULL with the error of
+ *   [method@Engine.load_plugin]
+ */
+WasmplugPlugin *
+wasmplug_engine_enable_plugin (WasmplugEngine     *self,
+                               WasmplugPluginInfo *info,
+                               GError            **error)
+{
+  guint before;
+  WasmplugPlugin *plugin;
+
+  g_return_val_if_fail (WASMPLUG_IS_ENGINE (self), NULL);
+  g_return_val_if_fail (WASMPLUG_IS_PLUGIN_INFO (info), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  before = self->loaded_ids->len;
+  plugin = enable_plugin (self, info, error);
+  if (self->loaded_ids->len != before)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED_PLUGINS]);
+  return plugin;
+}
+
+/**
+ * wasmplug_engine_disable_plugin:
+ * @self: an engine
+ * @id: the id of a plugin loaded through the engine
+ *
+ * Emits [signal@Engine::unload-plugin], drops the engine's plugin and
+ * removes its id from [property@Engine:loaded-plugins].  Nothing happens
+ * when no plugin of that id is loaded.
+ */
+void
+wasmplug_engine_disable_plugin (WasmplugEngine *self,
+                                const char     *id)
+{
+  guint before;
+
+  g_return_if_fail (WASMPLUG_IS_ENGINE (self));
+  g_return_if_fail (id != NULL);
+
+  before = self->loaded_ids->len;
+  disable_plugin (self, id);
+  if (self->loaded_ids->len != before)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED_PLUGINS]);
+}
+
+/**
+ * wasmplug_engine_set_loaded_plugins:
+ * @self: an engine
+ * @ids: (nullable) (array zero-terminated=1): plugin ids, or %NULL for none
+ *
+ * Sets [property@Engine:loaded-plugins]: unloads the loaded plugins @ids
+ * does not name, then loads those it names in its order.  Ids of plugins
+ * not found and plugins that fail to load are skipped (their errors go to
+ * [method@Engine.get_plugin_errors]).  Notifies once when the set changed.
+ */
+void
+wasmplug_engine_set_loaded_plugins (WasmplugEngine     *self,
+                                    const char * const *ids)
+{
+  g_auto(GStrv) old = NULL;
+  gboolean changed = FALSE;
+
+  g_return_if_fail (WASMPLUG_IS_ENGINE (self));
+
+  old = g_strdupv ((char **) self->loaded_ids->pdata);
+  for (guint i = 0; old[i] != NULL; i++)
+    if (ids == NULL || !g_strv_contains (ids, old[i]))
+      {
+        disable_plugin (self, old[i]);
+        changed = TRUE;
+      }
+  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+    {
+      WasmplugPluginInfo *info;
+      GError *error = NULL;
+
+      if (g_hash_table_contains (self->loaded, ids[i]))
+        continue;
+      info = wasmplug_engine_find_plugin (self, ids[i]);
+      if (info == NULL)
+        {
+          g_debug ("loaded-plugins: no plugin has the id “%s”", ids[i]);
+          continue;
+        }
+      if (enable_plugin (self, info, &error) == NULL)
+        {
+          g_debug ("loaded-plugins: %s", error->message);
+          g_ptr_array_add (self->plugin_errors, error);
+          continue;
+        }
+      changed = TRUE;
+    }
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED_PLUGINS]);
 }

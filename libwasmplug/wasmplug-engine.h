@@ -32,6 +32,7 @@ gboolean wasmplug_engine_supports_mode (WasmplugEngine *self,
                                         WasmplugMode    mode);
 WasmplugMode *wasmplug_engine_get_supported_modes (WasmplugEngine *self,
                                                    gsize          *n_modes);
+char **wasmplug_engine_get_supported_mode_nicks (WasmplugEngine *self);
 
 WasmplugModule *wasmplug_engine_load_module (WasmplugEngine *self,
                                              GBytes         *bytes,
@@ -62,5 +63,16 @@ WasmplugPlugin *wasmplug_engine_load_plugin (WasmplugEngine     *self,
                                              WasmplugSandbox    *sandbox,
                                              GCancellable       *cancellable,
                                              GError            **error);
+
+const char * const *wasmplug_engine_get_loaded_plugins (WasmplugEngine *self);
+void wasmplug_engine_set_loaded_plugins (WasmplugEngine     *self,
+                                         const char * const *ids);
+WasmplugPlugin *wasmplug_engine_get_loaded_plugin (WasmplugEngine *self,
+                                                   const char     *id);
+WasmplugPlugin *wasmplug_engine_enable_plugin (WasmplugEngine     *self,
+                                               WasmplugPluginInfo *info,
+                                               GError            **error);
+void wasmplug_engine_disable_plugin (WasmplugEngine *self,
+                                     const char     *id);
 
 G_END_DECLS

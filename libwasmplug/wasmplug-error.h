@@ -25,9 +25,11 @@ G_BEGIN_DECLS
  * @WASMPLUG_ERROR_VALIDATION: the module is not valid WebAssembly
  * @WASMPLUG_ERROR_LINK: an import could not be linked, or instantiation failed
  * @WASMPLUG_ERROR_TRAP: the Wasm code trapped; the message is the engine's
- * @WASMPLUG_ERROR_LIMIT: a limit (time, fuel, memory, stack) stopped the plugin
+ * @WASMPLUG_ERROR_LIMIT: a limit of the host (time, fuel, stack, or the
+ *   memory cap refusing a `memory.grow` during the call) stopped the plugin
  * @WASMPLUG_ERROR_UNSUPPORTED_MODE: the running mode is not built in this engine
- * @WASMPLUG_ERROR_HOST: a host import was not answered properly
+ * @WASMPLUG_ERROR_HOST: a host import was not answered, or answered with a
+ *   value of the wrong type; the message names the import
  * @WASMPLUG_ERROR_INVALID_ARGUMENT: an argument does not fit (arity, types,
  *   unknown export, out-of-bounds address)
  * @WASMPLUG_ERROR_BUSY: the plugin is already running a call on another

@@ -95,6 +95,7 @@ host_native (wasm_exec_env_t exec_env,
   if (results == NULL)
     {
       message = g_strdup_printf (_("host import %s: no handler answered"), host->qualified);
+      _wasmplug_plugin_set_host_failure (plugin, message);
       wasm_runtime_set_exception (inst, message);
       return;
     }
@@ -123,6 +124,7 @@ host_native (wasm_exec_env_t exec_env,
     message = g_strdup_printf (_("host import %s: the handler returned a value of type %s, "
                                  "expected %s"),
                                host->qualified, g_variant_get_type_string (results), expected);
+    _wasmplug_plugin_set_host_failure (plugin, message);
     wasm_runtime_set_exception (inst, message);
   }
 }

@@ -500,7 +500,10 @@ parse_manifest (WasmplugPluginInfo *self,
           !g_ascii_string_to_unsigned (g_strstrip (text), 10, 1, MAX_PAGES, &pages, NULL))
         {
           g_autofree char *detail =
-            g_strdup_printf (_("“%s” is not a number of pages from 1 to %u"),
+            g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                          "“%s” is not a number of pages from 1 to %u",
+                                          "“%s” is not a number of pages from 1 to %u",
+                                          MAX_PAGES),
                              text ? text : "", (guint) MAX_PAGES);
 
           set_key_error (error, self->file, "MaxMemoryPages", detail);

@@ -57,6 +57,9 @@ struct _WasmplugPlugin
   StopReason stop_reason;   /* why the running call was asked to stop */
   GMainContext *host_context; /* async calls: where host-call is emitted */
   int applied_mode;         /* the RunningMode last given to the instance */
+  guint busy_count;         /* outermost calls queued or running (property busy) */
+  char *host_failure;       /* the exception a host import set in this call, or NULL */
+  guint64 refused_grows;    /* the memory's refused grows when the call began */
   gboolean initialized;     /* a reactor's _initialize has been run */
 };
 
@@ -69,6 +72,7 @@ enum {
   PROP_SANDBOX,
   PROP_FUEL,
   PROP_TIMEOUT_MS,
+  PROP_BUSY,
   N_PROPS
 };
 
@@ -105,6 +109,7 @@ wasmplug_plugin_finalize (GObject *object)
 
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->idle);
+  g_free (self->host_failure);
 
   G_OBJECT_CLASS (wasmplug_plugin_parent_class)->finalize (object);
 }
@@ -134,6 +139,9 @@ wasmplug_plugin_get_property (GObject    *object,
     case PROP_TIMEOUT_MS:
       g_value_set_uint (value, wasmplug_plugin_get_timeout_ms (self));
       break;
+    case PROP_BUSY:
+      g_value_set_boolean (value, wasmplug_plugin_get_busy (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -153,11 +161,17 @@ wasmplug_plugin_set_property (GObject      *object,
       {
         g_autoptr(GError) error = NULL;
 
-        /* A property setter cannot fail: an unsupported mode is reported
-         * and the old mode stays (wasmplug_plugin_set_mode() gives the
-         * GError). */
+        /* A property setter cannot fail.  A mode this build lacks is not a
+         * programming error (the same code runs on builds with other
+         * modes, a setting may name one), so it is no warning either: the
+         * old mode stays and notify::mode is emitted, so that a binding
+         * (a dropdown, a GSettings key) goes back to the mode in force.
+         * wasmplug_plugin_set_mode() gives the GError. */
         if (!wasmplug_plugin_set_mode (self, g_value_get_enum (value), &error))
-          g_warning ("%s", error->message);
+          {
+            g_debug ("%s", error->message);
+            g_object_notify_by_pspec (object, properties[PROP_MODE]);
+          }
       }
       break;
     case PROP_FUEL:
@@ -212,9 +226,15 @@ wasmplug_plugin_class_init (WasmplugPluginClass *klass)
    * How the plugin's code runs.  %WASMPLUG_MODE_AUTO follows the engine's
    * [property@Engine:default-mode].  Changing it re-targets the instance's
    * code before the next call (a change made by a host-call handler during
-   * a call applies when the outermost call has returned).  A mode the
-   * engine does not support keeps the old one: see
-   * [method@Plugin.set_mode] for the error.
+   * a call applies when the outermost call has returned; a call queued by
+   * [method@Plugin.call_async] runs in the mode in force when it was
+   * queued).
+   *
+   * Setting the property to a mode the engine does not support (see
+   * [method@Engine.supports_mode]) changes nothing, logs nothing above
+   * debug level and emits `notify::mode`, so that whatever is bound to the
+   * property returns to the mode in force; [method@Plugin.set_mode] says
+   * why with a %WASMPLUG_ERROR_UNSUPPORTED_MODE error.
    */
   properties[PROP_MODE] =
     g_param_spec_enum ("mode", NULL, NULL, WASMPLUG_TYPE_MODE, WASMPLUG_MODE_AUTO,
@@ -256,6 +276,21 @@ wasmplug_plugin_class_init (WasmplugPluginClass *klass)
     g_param_spec_uint ("timeout-ms", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
+  /**
+   * WasmplugPlugin:busy:
+   *
+   * Whether a call of the plugin is queued or running: %TRUE from the
+   * moment [method@Plugin.call] begins or [method@Plugin.call_async] is
+   * made until the call has returned (for an async call, until just before
+   * its callback runs).  While it is %TRUE, a synchronous call made
+   * anywhere but in a host-call handler of the running call fails with
+   * %WASMPLUG_ERROR_BUSY; async calls queue.  Notified in the thread that
+   * made the call (for an async call, its callback's main context).
+   */
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -271,10 +306,11 @@ wasmplug_plugin_class_init (WasmplugPluginClass *klass)
    * memory can be read and written ([method@Plugin.read_memory] and
    * friends).
    *
-   * If no handler answers, or the answer is not a tuple of the import's
-   * result types (`u` and `t` are accepted for `i` and `x`), the plugin
-   * traps with a message naming the import, and [method@Plugin.call]
-   * fails with %WASMPLUG_ERROR_TRAP.
+   * If no handler answers (a GJS or Python handler that throws answers
+   * nothing), or the answer is not a tuple of the import's result types
+   * (`u` and `t` are accepted for `i` and `x`), the plugin's code stops
+   * there and [method@Plugin.call] fails with %WASMPLUG_ERROR_HOST, whose
+   * message names the import and what was wrong.
    *
    * Returns: (transfer full) (nullable): the results as a tuple (`()` for
    *   an import without results), or %NULL to let another handler answer
@@ -403,21 +439,33 @@ _wasmplug_plugin_emit_host_call (WasmplugPlugin *self,
 /* Gives the instance the mode it should run in now (contract: instance mode
  * > engine default > automatic).  Not while a call runs: its frames keep
  * the code they started with.  Called with `lock` held. */
-static void
-apply_mode_locked (WasmplugPlugin *self)
+static int
+running_mode_now (WasmplugPlugin *self)
 {
   WasmplugMode target = self->mode;
   int running;
 
-  if (self->inst == NULL || self->running_thread != NULL)
-    return;
   if (target == WASMPLUG_MODE_AUTO)
     target = wasmplug_engine_get_default_mode (wasmplug_module_get_engine (self->module));
   running = _wasmplug_mode_to_running_mode (target);
   /* AOT for a module without AOT code (not loaded for it): the engine's
    * automatic choice, as the C API means it */
-  if (running == Mode_AOT && !wasm_runtime_module_has_aot_code (wasm_runtime_get_module (self->inst)))
+  if (running == Mode_AOT && self->inst != NULL &&
+      !wasm_runtime_module_has_aot_code (wasm_runtime_get_module (self->inst)))
     running = Mode_Default;
+  return running;
+}
+
+/* `running` is the RunningMode to apply, or -1 for the mode in force now
+ * (an async call brings the one in force when it was queued). */
+static void
+apply_mode_locked (WasmplugPlugin *self,
+                   int             running)
+{
+  if (self->inst == NULL || self->running_thread != NULL)
+    return;
+  if (running < 0)
+    running = running_mode_now (self);
   if (running < 0 || running == self->applied_mode)
     return;
   /* The mode was checked against the engine when it was set. */
@@ -429,7 +477,7 @@ void
 _wasmplug_plugin_apply_mode (WasmplugPlugin *self)
 {
   g_mutex_lock (&self->lock);
-  apply_mode_locked (self);
+  apply_mode_locked (self, -1);
   g_mutex_unlock (&self->lock);
 }
 
@@ -620,11 +668,10 @@ wasmplug_plugin_set_timeout_ms (WasmplugPlugin *self,
  * wasmplug_plugin_get_busy:
  * @self: a plugin
  *
- * Whether a call of @self is running now, on any thread (a plugin runs one
- * call at a time: [method@Plugin.call] from another thread meanwhile fails
- * with %WASMPLUG_ERROR_BUSY, [method@Plugin.call_async] waits its turn).
+ * Whether a call of @self is queued or running, on any thread: the value
+ * of [property@Plugin:busy].
  *
- * Returns: %TRUE while a call runs
+ * Returns: %TRUE while a call is queued or runs
  */
 gboolean
 wasmplug_plugin_get_busy (WasmplugPlugin *self)
@@ -633,7 +680,7 @@ wasmplug_plugin_get_busy (WasmplugPlugin *self)
 
   g_return_val_if_fail (WASMPLUG_IS_PLUGIN (self), FALSE);
   g_mutex_lock (&self->lock);
-  busy = self->running_thread != NULL;
+  busy = self->busy_count > 0;
   g_mutex_unlock (&self->lock);
   return busy;
 }
@@ -742,6 +789,7 @@ call_cancelled (GCancellable *cancellable,
 typedef struct
 {
   gboolean outermost;
+  gboolean counted_busy;   /* a synchronous call: it counts itself in busy_count */
   gboolean run_initialize; /* the first call runs a reactor's _initialize first */
   guint serial;
   GSource *timeout;
@@ -757,11 +805,13 @@ static gboolean
 call_begin (WasmplugPlugin *self,
             GMainContext   *host_context,
             gboolean        wait,
+            int             running_mode,
             GCancellable   *cancellable,
             CallGuard      *guard,
             GError        **error)
 {
   GThread *me = g_thread_self ();
+  wasm_memory_inst_t memory;
   guint timeout_ms;
 
   memset (guard, 0, sizeof *guard);
@@ -772,17 +822,23 @@ call_begin (WasmplugPlugin *self,
       g_mutex_unlock (&self->lock);
       return TRUE;
     }
-  if (self->running_thread != NULL && !wait)
+  if (!wait)
     {
-      g_mutex_unlock (&self->lock);
-      g_set_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_BUSY,
-                   _("The plugin is running a call on another thread"));
-      return FALSE;
+      /* Busy: another thread runs a call, or an async call is queued. */
+      if (self->busy_count > 0)
+        {
+          g_mutex_unlock (&self->lock);
+          g_set_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_BUSY,
+                       _("The plugin is running a call on another thread"));
+          return FALSE;
+        }
+      self->busy_count++;
+      guard->counted_busy = TRUE;
     }
   while (self->running_thread != NULL)
     g_cond_wait (&self->idle, &self->lock);
 
-  apply_mode_locked (self);
+  apply_mode_locked (self, running_mode);
   self->running_thread = me;
   self->call_depth = 1;
   self->call_serial++;
@@ -796,7 +852,13 @@ call_begin (WasmplugPlugin *self,
   self->initialized = TRUE;
   guard->serial = self->call_serial;
   timeout_ms = self->timeout_ms;
+  g_clear_pointer (&self->host_failure, g_free);
+  memory = wasm_runtime_get_default_memory (self->inst);
+  self->refused_grows = memory != NULL ? wasm_memory_get_refused_grow_count (memory) : 0;
   g_mutex_unlock (&self->lock);
+
+  if (guard->counted_busy)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 
   if (timeout_ms > 0)
     {
@@ -853,29 +915,53 @@ call_end (WasmplugPlugin *self,
       gboolean terminated = g_str_equal (text, "terminated by user");
       guint max_pages = wasmplug_sandbox_get_max_memory_pages (self->sandbox);
       wasm_memory_inst_t memory = wasm_runtime_get_default_memory (self->inst);
+      /* The sandbox's cap is in force when it is the memory's maximum
+       * (it is not applied above the module's own maximum). */
+      gboolean capped = max_pages > 0 && memory != NULL
+                        && wasm_memory_get_max_page_count (memory) == max_pages;
 
       if (terminated && self->stop_reason == STOP_TIMEOUT)
         g_set_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_LIMIT,
-                     _("The call of “%s” was stopped at its time limit of %u ms"),
+                     g_dngettext (GETTEXT_PACKAGE,
+                                  "The call of “%s” was stopped at its time limit of %u ms",
+                                  "The call of “%s” was stopped at its time limit of %u ms",
+                                  self->timeout_ms),
                      name, self->timeout_ms);
       else if (terminated && self->stop_reason == STOP_CANCEL)
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
                      _("The call of “%s” was cancelled"), name);
       else if (g_str_equal (text, "fuel exhausted"))
         g_set_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_LIMIT,
-                     _("The call of “%s” used up its fuel (%" PRIu64 " units)"),
+                     g_dngettext (GETTEXT_PACKAGE,
+                                  "The call of “%s” used up its fuel (%" PRIu64 " unit)",
+                                  "The call of “%s” used up its fuel (%" PRIu64 " units)",
+                                  (gulong) MIN (self->fuel, G_MAXULONG)),
                      name, self->fuel);
       else if (g_str_equal (text, "call stack exhausted"))
         g_set_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_LIMIT,
                      _("The call of “%s” used up the plugin’s stack"), name);
-      else if (max_pages > 0 && memory != NULL
-               && wasm_memory_get_cur_page_count (memory) >= max_pages)
-        /* memory.grow only fails here; what the code does next traps. */
+      else if (self->host_failure != NULL && *text != '\0'
+               && g_str_has_prefix (self->host_failure, text))
+        /* A host import left unanswered or answered wrongly: the host's
+         * fault, not the plugin's (the engine may have cut the text). */
+        g_set_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_HOST, "%s", self->host_failure);
+      else if (capped && memory != NULL
+               && wasm_memory_get_refused_grow_count (memory) > self->refused_grows)
+        /* The rule: a call that fails after the sandbox refused it memory
+         * (memory.grow past max-memory-pages) during that call is LIMIT,
+         * whatever trap the code then ran into; every other trap is TRAP,
+         * even with the memory at its cap. */
         g_set_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_LIMIT,
-                     _("The call of “%s” failed at the plugin’s memory limit of %u pages: %s"),
+                     g_dngettext (GETTEXT_PACKAGE,
+                                  "The call of “%s” failed after the plugin’s memory reached "
+                                  "its limit of %u page: %s",
+                                  "The call of “%s” failed after the plugin’s memory reached "
+                                  "its limit of %u pages: %s",
+                                  max_pages),
                      name, max_pages, text);
       else
         g_set_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_TRAP, "%s", text);
+      g_clear_pointer (&self->host_failure, g_free);
       /* The plugin stays usable: the next call starts afresh (clearing
        * the exception also drops a stop request that came too late). */
       wasm_runtime_clear_exception (self->inst);
@@ -896,6 +982,21 @@ call_end (WasmplugPlugin *self,
       g_clear_pointer (&self->host_context, g_main_context_unref);
       g_cond_broadcast (&self->idle);
     }
+  if (guard->counted_busy)
+    self->busy_count--;
+  g_mutex_unlock (&self->lock);
+
+  if (guard->counted_busy)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+void
+_wasmplug_plugin_set_host_failure (WasmplugPlugin *self,
+                                   const char     *message)
+{
+  g_mutex_lock (&self->lock);
+  g_free (self->host_failure);
+  self->host_failure = g_strdup (message);
   g_mutex_unlock (&self->lock);
 }
 
@@ -906,6 +1007,7 @@ call_run (WasmplugPlugin *self,
           GVariant       *args,
           GMainContext   *host_context,
           gboolean        wait,
+          int             running_mode,
           GCancellable   *cancellable,
           GError        **error)
 {
@@ -938,7 +1040,12 @@ call_run (WasmplugPlugin *self,
       || g_variant_n_children (args) != n_params)
     {
       g_set_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_INVALID_ARGUMENT,
-                   _("The function “%s” takes a tuple of %u arguments, not a value of type %s"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The function “%s” takes a tuple of %u argument, "
+                                "not a value of type %s",
+                                "The function “%s” takes a tuple of %u arguments, "
+                                "not a value of type %s",
+                                n_params),
                    name, n_params, g_variant_get_type_string (args));
       return NULL;
     }
@@ -983,7 +1090,7 @@ call_run (WasmplugPlugin *self,
         }
     }
 
-  if (!call_begin (self, host_context, wait, cancellable, &guard, error))
+  if (!call_begin (self, host_context, wait, running_mode, cancellable, &guard, error))
     return NULL;
   results = g_new0 (wasm_val_t, n_results + 1);
   g_object_ref (self); /* handlers may drop the caller's reference */
@@ -1048,12 +1155,31 @@ call_run (WasmplugPlugin *self,
  * another thread runs a call of the plugin (see [method@Plugin.call_async]),
  * the call fails with %WASMPLUG_ERROR_BUSY.
  *
+ * A failed call's error says who stopped it:
+ *
+ * - %WASMPLUG_ERROR_LIMIT: a limit of the host did.  The time limit
+ *   ([property@Plugin:timeout-ms]), the fuel ([property@Plugin:fuel]), the
+ *   stack ([property@Sandbox:stack-size]), or the memory cap: a call during which
+ *   the plugin asked `memory.grow` for more than
+ *   [property@Sandbox:max-memory-pages] allows, and was refused, is LIMIT
+ *   whatever trap its code then ran into.  A trap in a call that was not
+ *   refused memory is TRAP, even when the memory is at its cap.  The time
+ *   limit also ends a plugin blocked in a WASI call (`poll_oneoff`, a read
+ *   of a pipe).
+ * - %G_IO_ERROR_CANCELLED: [method@Plugin.cancel] or the call's
+ *   #GCancellable did (they too wake a blocked WASI call).
+ * - %WASMPLUG_ERROR_HOST: a host import was not answered, or answered with
+ *   the wrong type; the message names the import.
+ * - %WASMPLUG_ERROR_TRAP: the plugin's code trapped; the message is the
+ *   engine's ("integer divide by zero", ...).
+ * - %WASMPLUG_ERROR_INVALID_ARGUMENT: no such export, wrong arity or types.
+ * - %WASMPLUG_ERROR_BUSY: see above.
+ *
+ * After any of them the plugin stays usable.
+ *
  * Returns: (transfer full): the results as a tuple (i32 as `i`, i64 as
  *   `x`, f32 and f64 as `d`; `()` when the function has none), or %NULL
- *   with %WASMPLUG_ERROR_INVALID_ARGUMENT (no such export, wrong arity
- *   or types), %WASMPLUG_ERROR_TRAP (the message is the engine's),
- *   %WASMPLUG_ERROR_LIMIT (time, fuel, stack or memory), %G_IO_ERROR_CANCELLED
- *   ([method@Plugin.cancel]) or %WASMPLUG_ERROR_BUSY
+ *   with an error as listed above
  */
 GVariant *
 wasmplug_plugin_call (WasmplugPlugin *self,
@@ -1068,7 +1194,7 @@ wasmplug_plugin_call (WasmplugPlugin *self,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   owned_args = g_variant_ref_sink (args ? args : g_variant_new ("()"));
-  return call_run (self, name, owned_args, NULL, FALSE, NULL, error);
+  return call_run (self, name, owned_args, NULL, FALSE, -1, NULL, error);
 }
 
 typedef struct
@@ -1076,6 +1202,9 @@ typedef struct
   char *name;
   GVariant *args;
   GMainContext *host_context;
+  int running_mode;         /* the mode in force when the call was made */
+  GAsyncReadyCallback callback;
+  gpointer user_data;
 } AsyncCall;
 
 static void
@@ -1100,11 +1229,33 @@ async_call_thread (GTask        *task,
   GVariant *results;
 
   results = call_run (source_object, call->name, call->args, call->host_context, TRUE,
-                      cancellable, &error);
+                      call->running_mode, cancellable, &error);
   if (results == NULL)
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, results, (GDestroyNotify) g_variant_unref);
+}
+
+/* Runs in the caller's context when the call has ended: the plugin stops
+ * being busy just before the caller's callback runs, so that the callback
+ * may call it again. */
+static void
+async_call_done (GObject      *source_object,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  WasmplugPlugin *self = WASMPLUG_PLUGIN (source_object);
+  AsyncCall *call = g_task_get_task_data (G_TASK (result));
+  gboolean became_idle;
+
+  g_mutex_lock (&self->lock);
+  g_assert (self->busy_count > 0);
+  became_idle = --self->busy_count == 0;
+  g_mutex_unlock (&self->lock);
+  if (became_idle)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+  if (call->callback != NULL)
+    call->callback (source_object, result, call->user_data);
 }
 
 /**
@@ -1125,9 +1276,11 @@ async_call_thread (GTask        *task,
  * running until the call ends.
  *
  * Calls of one plugin run one at a time: an async call made while another
- * runs waits for it.  A handler that calls the plugin synchronously during
- * an async call gets %WASMPLUG_ERROR_BUSY (the worker thread holds the
- * plugin).
+ * runs waits for it.  It runs in the [property@Plugin:mode] in force when
+ * it was made, whatever the mode is when its turn comes.  From the moment
+ * it is made until its callback runs, [property@Plugin:busy] is %TRUE and
+ * a synchronous call (also one made by a host-call handler of this call,
+ * as the worker thread holds the plugin) fails with %WASMPLUG_ERROR_BUSY.
  */
 void
 wasmplug_plugin_call_async (WasmplugPlugin     *self,
@@ -1139,6 +1292,7 @@ wasmplug_plugin_call_async (WasmplugPlugin     *self,
 {
   g_autoptr(GTask) task = NULL;
   AsyncCall *call;
+  gboolean became_busy;
 
   g_return_if_fail (WASMPLUG_IS_PLUGIN (self));
   g_return_if_fail (name != NULL);
@@ -1148,8 +1302,17 @@ wasmplug_plugin_call_async (WasmplugPlugin     *self,
   call->name = g_strdup (name);
   call->args = g_variant_ref_sink (args ? args : g_variant_new ("()"));
   call->host_context = g_main_context_ref_thread_default ();
+  call->callback = callback;
+  call->user_data = user_data;
 
-  task = g_task_new (self, cancellable, callback, user_data);
+  g_mutex_lock (&self->lock);
+  call->running_mode = running_mode_now (self);
+  became_busy = self->busy_count++ == 0;
+  g_mutex_unlock (&self->lock);
+  if (became_busy)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+
+  task = g_task_new (self, cancellable, async_call_done, NULL);
   g_task_set_source_tag (task, wasmplug_plugin_call_async);
   g_task_set_name (task, "[wasmplug] call");
   g_task_set_task_data (task, call, async_call_free);
@@ -1214,8 +1377,12 @@ check_range (guint64  address,
   if (address > size || length > size - address)
     {
       g_set_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_INVALID_ARGUMENT,
-                   _("The range of %" PRIu64 " bytes at address %" PRIu64
-                     " lies outside the plugin’s memory (%" PRIu64 " bytes)"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The range of %" PRIu64 " byte at address %" PRIu64
+                                " lies outside the plugin’s memory (%" PRIu64 " bytes)",
+                                "The range of %" PRIu64 " bytes at address %" PRIu64
+                                " lies outside the plugin’s memory (%" PRIu64 " bytes)",
+                                (gulong) MIN (length, G_MAXULONG)),
                    length, address, size);
       return FALSE;
     }
@@ -1290,16 +1457,47 @@ wasmplug_plugin_write_memory (WasmplugPlugin *self,
                               GBytes         *bytes,
                               GError        **error)
 {
-  guint8 *base;
-  guint64 size;
+  gconstpointer data;
   gsize length;
-  const guint8 *data;
 
   g_return_val_if_fail (WASMPLUG_IS_PLUGIN (self), FALSE);
   g_return_val_if_fail (bytes != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   data = g_bytes_get_data (bytes, &length);
+  return wasmplug_plugin_write_memory_data (self, address, data, length, error);
+}
+
+/**
+ * wasmplug_plugin_write_memory_data:
+ * @self: a plugin
+ * @address: a guest address in the plugin's memory
+ * @data: (array length=length) (element-type guint8) (nullable): the bytes
+ *   to write
+ * @length: the number of bytes
+ * @error: return location for a #GError
+ *
+ * Copies bytes into the plugin's memory, as [method@Plugin.write_memory]
+ * does, from a plain buffer: what PyGObject passes for a `bytes` object
+ * and GJS for a `Uint8Array`.
+ *
+ * Returns: %TRUE on success; %FALSE with %WASMPLUG_ERROR_INVALID_ARGUMENT
+ *   when the range is out of bounds (nothing is written)
+ */
+gboolean
+wasmplug_plugin_write_memory_data (WasmplugPlugin *self,
+                                   guint64         address,
+                                   const guint8   *data,
+                                   gsize           length,
+                                   GError        **error)
+{
+  guint8 *base;
+  guint64 size;
+
+  g_return_val_if_fail (WASMPLUG_IS_PLUGIN (self), FALSE);
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
   if (!get_memory (self, &base, &size, error) || !check_range (address, length, size, error))
     return FALSE;
   if (length > 0)

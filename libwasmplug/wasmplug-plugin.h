@@ -61,6 +61,11 @@ gboolean wasmplug_plugin_write_memory (WasmplugPlugin *self,
                                        guint64         address,
                                        GBytes         *bytes,
                                        GError        **error);
+gboolean wasmplug_plugin_write_memory_data (WasmplugPlugin *self,
+                                            guint64         address,
+                                            const guint8   *data,
+                                            gsize           length,
+                                            GError        **error);
 char *wasmplug_plugin_read_string (WasmplugPlugin *self,
                                    guint64         address,
                                    gssize          max_length,

@@ -46,6 +46,10 @@ GVariant *_wasmplug_plugin_emit_host_call (WasmplugPlugin *self,
                                            const char     *qualified_name,
                                            GVariant       *args);
 void _wasmplug_plugin_apply_mode (WasmplugPlugin *self);
+/* Records the exception a host import sets (no handler answered, a wrong
+ * answer), so that the call's error is WASMPLUG_ERROR_HOST. */
+void _wasmplug_plugin_set_host_failure (WasmplugPlugin *self,
+                                        const char     *message);
 
 /* wasmplug-host.c: registers the natives answering a module's function
  * imports, and serialises registration with instantiation (natives are

@@ -53,6 +53,7 @@ struct _WasmplugSandbox
   GPtrArray *environ;  /* "NAME=VALUE", NULL-terminated */
   GStrv args;          /* never NULL */
   guint max_memory_pages;
+  guint max_table_elements;
   guint stack_size;
 };
 
@@ -61,6 +62,7 @@ G_DEFINE_FINAL_TYPE (WasmplugSandbox, wasmplug_sandbox, G_TYPE_OBJECT)
 enum {
   PROP_0,
   PROP_MAX_MEMORY_PAGES,
+  PROP_MAX_TABLE_ELEMENTS,
   PROP_STACK_SIZE,
   N_PROPS
 };
@@ -101,6 +103,9 @@ wasmplug_sandbox_get_property (GObject    *object,
     case PROP_MAX_MEMORY_PAGES:
       g_value_set_uint (value, self->max_memory_pages);
       break;
+    case PROP_MAX_TABLE_ELEMENTS:
+      g_value_set_uint (value, self->max_table_elements);
+      break;
     case PROP_STACK_SIZE:
       g_value_set_uint (value, self->stack_size);
       break;
@@ -121,6 +126,9 @@ wasmplug_sandbox_set_property (GObject      *object,
     {
     case PROP_MAX_MEMORY_PAGES:
       wasmplug_sandbox_set_max_memory_pages (self, g_value_get_uint (value));
+      break;
+    case PROP_MAX_TABLE_ELEMENTS:
+      wasmplug_sandbox_set_max_table_elements (self, g_value_get_uint (value));
       break;
     case PROP_STACK_SIZE:
       wasmplug_sandbox_set_stack_size (self, g_value_get_uint (value));
@@ -151,6 +159,19 @@ wasmplug_sandbox_class_init (WasmplugSandboxClass *klass)
    */
   properties[PROP_MAX_MEMORY_PAGES] =
     g_param_spec_uint ("max-memory-pages", NULL, NULL, 0, 65536, 0,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * WasmplugSandbox:max-table-elements:
+   *
+   * The most elements each table the plugin defines may have; 0 is the
+   * engine's cap, 10,000,000 (as in V8), which is also the highest value.
+   * A module whose table starts larger cannot be instantiated
+   * (%WASMPLUG_ERROR_LIMIT); past it, `table.grow` fails (returns -1) as
+   * the Wasm specification says.
+   */
+  properties[PROP_MAX_TABLE_ELEMENTS] =
+    g_param_spec_uint ("max-table-elements", NULL, NULL, 0, 10000000, 0,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
@@ -378,6 +399,39 @@ wasmplug_sandbox_set_max_memory_pages (WasmplugSandbox *self,
 }
 
 /**
+ * wasmplug_sandbox_get_max_table_elements:
+ * @self: a sandbox
+ *
+ * Returns: the value of [property@Sandbox:max-table-elements]
+ */
+guint
+wasmplug_sandbox_get_max_table_elements (WasmplugSandbox *self)
+{
+  g_return_val_if_fail (WASMPLUG_IS_SANDBOX (self), 0);
+  return self->max_table_elements;
+}
+
+/**
+ * wasmplug_sandbox_set_max_table_elements:
+ * @self: a sandbox
+ * @elements: the most elements of each table, 0 for the engine's cap
+ *
+ * Sets [property@Sandbox:max-table-elements].
+ */
+void
+wasmplug_sandbox_set_max_table_elements (WasmplugSandbox *self,
+                                         guint            elements)
+{
+  g_return_if_fail (WASMPLUG_IS_SANDBOX (self));
+  g_return_if_fail (elements <= 10000000);
+
+  if (self->max_table_elements == elements)
+    return;
+  self->max_table_elements = elements;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_TABLE_ELEMENTS]);
+}
+
+/**
  * wasmplug_sandbox_get_stack_size:
  * @self: a sandbox
  *
@@ -429,6 +483,7 @@ _wasmplug_sandbox_instantiate (WasmplugSandbox *self,
     {
       inst_args.default_stack_size = self->stack_size;
       inst_args.max_memory_pages = self->max_memory_pages;
+      inst_args.max_table_elements = self->max_table_elements;
     }
 
   dirs = g_new0 (WASIDirectory, n_dirs + 1);
@@ -476,7 +531,10 @@ _wasmplug_sandbox_instantiate (WasmplugSandbox *self,
   g_strfreev (g_steal_pointer (&host_paths));
   if (inst == NULL)
     {
-      g_set_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_LINK,
+      /* A table above the cap is the sandbox's limit, not a link fault. */
+      g_set_error (error, WASMPLUG_ERROR,
+                   strstr (message, "exceeds the limit") ? WASMPLUG_ERROR_LIMIT
+                                                         : WASMPLUG_ERROR_LINK,
                    _("Could not instantiate the module: %s"), message);
       return NULL;
     }
@@ -488,8 +546,12 @@ _wasmplug_sandbox_instantiate (WasmplugSandbox *self,
       if (memory != NULL && wasm_memory_get_cur_page_count (memory) > inst_args.max_memory_pages)
         {
           g_set_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_LIMIT,
-                       _("The module’s memory starts at %" PRIu64
-                         " pages, more than the limit of %u pages"),
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "The module’s memory starts at %" PRIu64
+                                    " pages, more than the limit of %u page",
+                                    "The module’s memory starts at %" PRIu64
+                                    " pages, more than the limit of %u pages",
+                                    inst_args.max_memory_pages),
                        (guint64) wasm_memory_get_cur_page_count (memory),
                        inst_args.max_memory_pages);
           wasm_runtime_deinstantiate (inst);

@@ -41,6 +41,9 @@ const char * const *wasmplug_sandbox_get_args (WasmplugSandbox *self);
 guint wasmplug_sandbox_get_max_memory_pages (WasmplugSandbox *self);
 void wasmplug_sandbox_set_max_memory_pages (WasmplugSandbox *self,
                                             guint            pages);
+guint wasmplug_sandbox_get_max_table_elements (WasmplugSandbox *self);
+void wasmplug_sandbox_set_max_table_elements (WasmplugSandbox *self,
+                                              guint            elements);
 guint wasmplug_sandbox_get_stack_size (WasmplugSandbox *self);
 void wasmplug_sandbox_set_stack_size (WasmplugSandbox *self,
                                       guint            bytes);

@@ -122,6 +122,11 @@ uint64_t wasm_memory_get_max_page_count(const wasm_memory_inst_t memory_inst)
   return memory_inst ? API_MEMORY(memory_inst)->max_pages : 0;
 }
 
+uint64_t wasm_memory_get_refused_grow_count(const wasm_memory_inst_t memory_inst)
+{
+  return memory_inst ? API_MEMORY(memory_inst)->refused_grows : 0;
+}
+
 uint64_t wasm_memory_get_bytes_per_page(const wasm_memory_inst_t memory_inst)
 {
   return memory_inst ? WASM_PAGE_SIZE : 0;

@@ -466,7 +466,7 @@ static ModuleRef *registered_module_get(const char *name, uint32_t len)
 #define MAX_LINK_DEPTH 16
 
 typedef struct Linker {
-  uint32_t stack_size;
+  InstanceLimits limits; /* also for the registered modules it instantiates */
   uint32_t depth;
   /* instances this link made or looked up, released once instance_new has
    * taken its own references on what it imported */
@@ -481,7 +481,7 @@ typedef struct Linker {
   char error[200];
 } Linker;
 
-static Instance *instantiate(ModuleRef *ref, uint32_t stack_size, uint32_t depth,
+static Instance *instantiate(ModuleRef *ref, const InstanceLimits *limits, uint32_t depth,
                              const WasiArgs *wasi, char *err, uint32_t err_size);
 
 /* Keeps a reference until the link is over; drops it at once if it cannot. */
@@ -558,7 +558,7 @@ static Instance *linker_module_instance(Linker *lk, const char *name, uint32_t l
              "unknown import: registered module \"%.*s\" depends on itself", (int)len, name);
   } else {
     char err[160];
-    inst = instantiate(ref, lk->stack_size, lk->depth + 1, NULL, err, sizeof err);
+    inst = instantiate(ref, &lk->limits, lk->depth + 1, NULL, err, sizeof err);
     if (!inst)
       snprintf(lk->error, sizeof lk->error, "instantiating registered module \"%.*s\": %s",
                (int)len, name, err);
@@ -610,15 +610,15 @@ static bool resolve_import(void *data, const Import *imp, ExternVal *out)
 }
 
 /* wasi: the instance's WASI grants; NULL: the module's (if any). */
-static Instance *instantiate(ModuleRef *ref, uint32_t stack_size, uint32_t depth,
+static Instance *instantiate(ModuleRef *ref, const InstanceLimits *limits, uint32_t depth,
                              const WasiArgs *wasi, char *err, uint32_t err_size)
 {
   Linker lk;
   memset(&lk, 0, sizeof lk);
-  lk.stack_size = stack_size;
+  lk.limits = *limits;
   lk.depth = depth;
-  Instance *inst = instance_new_with_ref(ref->module, ref, resolve_import, &lk, stack_size, err,
-                                         err_size);
+  Instance *inst = instance_new_limited(ref->module, ref, resolve_import, &lk, limits, err,
+                                        err_size);
   linker_release(&lk);
   if (!inst && lk.error[0])
     error_set(err, err_size, "%s", lk.error);
@@ -637,9 +637,16 @@ static wasm_module_inst_t instantiate_api(const wasm_module_t module,
     error_set(error_buf, error_buf_size, "invalid argument: no module");
     return NULL;
   }
-  uint32_t stack_size = args && args->default_stack_size ? args->default_stack_size
-                                                         : DEFAULT_WASM_STACK_SIZE;
-  Instance *inst = instantiate(API_MODULE(module), stack_size, 0, wasi, error_buf, error_buf_size);
+  InstanceLimits limits;
+  memset(&limits, 0, sizeof limits);
+  limits.stack_size = args && args->default_stack_size ? args->default_stack_size
+                                                       : DEFAULT_WASM_STACK_SIZE;
+  if (args) {
+    limits.max_table_elements = args->max_table_elements;
+    limits.start_time_limit_ms = args->start_time_limit_ms;
+    limits.start_fuel = args->start_fuel;
+  }
+  Instance *inst = instantiate(API_MODULE(module), &limits, 0, wasi, error_buf, error_buf_size);
   if (inst && args && args->max_memory_pages) {
     /* A lower cap on the memories this instance defines (not on imported
      * ones, which belong to their exporter). */
@@ -857,6 +864,12 @@ void wasm_runtime_set_instruction_count_limit(wasm_exec_env_t exec_env, int inst
     API_ENV(exec_env)->fuel = instructions_to_execute < 0 ? -1 : instructions_to_execute;
 }
 
+void wasm_runtime_set_time_limit(wasm_exec_env_t exec_env, uint32_t milliseconds)
+{
+  if (exec_env)
+    API_ENV(exec_env)->time_limit_ms = milliseconds;
+}
+
 ExecEnv *api_helper_env(Instance *inst)
 {
   ExecEnv *env = native_running_env();
@@ -919,7 +932,7 @@ void wasm_runtime_clear_exception(wasm_module_inst_t module_inst)
 void wasm_runtime_terminate(wasm_module_inst_t module_inst)
 {
   if (module_inst)
-    atomic_store(&API_INST(module_inst)->interrupt, 1); /* contract 6 */
+    atomic_store(&API_INST(module_inst)->interrupt, INTERRUPT_TERMINATE); /* contract 6 */
 }
 
 /* --- calls --- */

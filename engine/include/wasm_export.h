@@ -232,6 +232,15 @@ typedef struct InstantiationArgs {
   uint32_t default_stack_size;     /* Wasm stack of the singleton exec env; 0: 1 MiB */
   uint32_t host_managed_heap_size; /* ignored: no host-managed heap */
   uint32_t max_memory_pages;       /* 0: as the module says; else a lower cap */
+  /* wasmplug extensions, in force from the instance's creation on (its
+   * start function included); 0: the default. */
+  uint32_t max_table_elements;  /* cap on each table it defines; 0 (and above
+                                   10,000,000): 10,000,000 elements */
+  uint32_t start_time_limit_ms; /* stop the start function after this long
+                                   ("time limit exceeded"); 0: none */
+  uint64_t start_fuel;          /* fuel units for the start function (see
+                                   wasm_runtime_set_instruction_count_limit);
+                                   0: none */
 } InstantiationArgs;
 
 /* Value kinds of wasm_val_t and of the type accessors. */
@@ -574,11 +583,20 @@ WASM_RUNTIME_API_EXTERN void wasm_runtime_clear_exception(wasm_module_inst_t mod
  * cleared. */
 WASM_RUNTIME_API_EXTERN void wasm_runtime_terminate(wasm_module_inst_t module_inst);
 
-/* Limits the calls on exec_env to about `instructions_to_execute` units of
- * work (counted at loop back-edges and function entries); past it they trap
- * with "fuel exhausted".  A negative value removes the limit. */
+/* Limits the calls on exec_env to `instructions_to_execute` units of work
+ * (one unit per entry of a Wasm function, one per arrival at the start of a
+ * loop, falling in or branching back: the same count in every running mode);
+ * past it they trap with "fuel exhausted".  A negative value removes the
+ * limit. */
 WASM_RUNTIME_API_EXTERN void wasm_runtime_set_instruction_count_limit(
     wasm_exec_env_t exec_env, int instructions_to_execute);
+
+/* wasmplug extension: each call from the host on exec_env (not the calls
+ * nested in it) is stopped after `milliseconds` with "time limit exceeded",
+ * by a watchdog thread setting the instance's interrupt flag (contract 6);
+ * the instance stays usable.  0 removes the limit. */
+WASM_RUNTIME_API_EXTERN void wasm_runtime_set_time_limit(wasm_exec_env_t exec_env,
+                                                         uint32_t milliseconds);
 
 WASM_RUNTIME_API_EXTERN void wasm_runtime_set_user_data(wasm_exec_env_t exec_env, void *user_data);
 WASM_RUNTIME_API_EXTERN void *wasm_runtime_get_user_data(wasm_exec_env_t exec_env);
@@ -669,6 +687,12 @@ WASM_RUNTIME_API_EXTERN wasm_memory_inst_t wasm_runtime_get_memory(
 WASM_RUNTIME_API_EXTERN uint64_t wasm_memory_get_cur_page_count(const wasm_memory_inst_t memory_inst);
 WASM_RUNTIME_API_EXTERN uint64_t wasm_memory_get_max_page_count(const wasm_memory_inst_t memory_inst);
 WASM_RUNTIME_API_EXTERN uint64_t wasm_memory_get_bytes_per_page(const wasm_memory_inst_t memory_inst);
+/* wasmplug extension: how many memory.grow requests (or enlarge calls) the
+ * memory has refused because they went past its maximum page count (the
+ * module's, or the lower InstantiationArgs.max_memory_pages cap).  An
+ * embedder compares it before and after a call to tell "the plugin hit
+ * its memory limit" from any other trap. */
+WASM_RUNTIME_API_EXTERN uint64_t wasm_memory_get_refused_grow_count(const wasm_memory_inst_t memory_inst);
 WASM_RUNTIME_API_EXTERN bool wasm_memory_get_shared(const wasm_memory_inst_t memory_inst);
 WASM_RUNTIME_API_EXTERN void *wasm_memory_get_base_address(const wasm_memory_inst_t memory_inst);
 WASM_RUNTIME_API_EXTERN bool wasm_memory_enlarge(wasm_memory_inst_t memory_inst,

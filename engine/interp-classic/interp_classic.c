@@ -35,6 +35,8 @@
 #include "../common/leb128.h"
 #include "../common/opcodes.h"
 #include "numeric.h"
+#include "../runtime/compiled.h"
+#include "../runtime/tiers.h"
 
 #ifndef WP_INTERP_COMPUTED_GOTO
 #if defined(__GNUC__)
@@ -217,7 +219,8 @@ static inline size_t frame_slots(const FuncDef *def)
   }
 
 /* Contract 6: the interrupt flag and the fuel, polled at function entry and
- * on backward branches.  The fast path is one load and one compare each. */
+ * at each arrival at a loop's start (one fuel unit each, as in every tier).
+ * The fast path is one load and one compare each. */
 #define POLL()                                                                 \
   do {                                                                         \
     if (UNLIKELY(atomic_load_explicit(&inst->interrupt, memory_order_relaxed) | \
@@ -313,9 +316,17 @@ void interp_classic_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
       /* --- control --- */
       vmcase(OP_UNREACHABLE) { trap_raise(env, TRAP_UNREACHABLE); }
       vmcase(OP_NOP) { vmbreak; }
-      vmcase(OP_BLOCK) vmcase(OP_LOOP)
+      vmcase(OP_BLOCK)
       {
         leb_skip(&pc); /* block type: only the validator needs it */
+        vmbreak;
+      }
+      vmcase(OP_LOOP)
+      {
+        /* One fuel unit per arrival at a loop's start (contract 6): falling
+         * in polls here, a back-edge polls in TAKE_BRANCH. */
+        leb_skip(&pc);
+        POLL();
         vmbreak;
       }
       vmcase(OP_IF)
@@ -683,10 +694,10 @@ void interp_classic_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
       vmcase(OP_F32_TRUNC) UN_F32(f32_trunc(a))
       vmcase(OP_F32_NEAREST) UN_F32(f32_nearest(a))
       vmcase(OP_F32_SQRT) UN_F32(sqrtf(a))
-      vmcase(OP_F32_ADD) BIN_F32(a + b)
-      vmcase(OP_F32_SUB) BIN_F32(a - b)
-      vmcase(OP_F32_MUL) BIN_F32(a * b)
-      vmcase(OP_F32_DIV) BIN_F32(a / b)
+      vmcase(OP_F32_ADD) BIN_F32(f32_add(a, b))
+      vmcase(OP_F32_SUB) BIN_F32(f32_sub(a, b))
+      vmcase(OP_F32_MUL) BIN_F32(f32_mul(a, b))
+      vmcase(OP_F32_DIV) BIN_F32(f32_div(a, b))
       vmcase(OP_F32_MIN) BIN_F32(f32_min(a, b))
       vmcase(OP_F32_MAX) BIN_F32(f32_max(a, b))
       vmcase(OP_F32_COPYSIGN) BITS2_F32(f32_copysign_bits(a, b))
@@ -705,10 +716,10 @@ void interp_classic_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
       vmcase(OP_F64_TRUNC) UN_F64(f64_trunc(a))
       vmcase(OP_F64_NEAREST) UN_F64(f64_nearest(a))
       vmcase(OP_F64_SQRT) UN_F64(sqrt(a))
-      vmcase(OP_F64_ADD) BIN_F64(a + b)
-      vmcase(OP_F64_SUB) BIN_F64(a - b)
-      vmcase(OP_F64_MUL) BIN_F64(a * b)
-      vmcase(OP_F64_DIV) BIN_F64(a / b)
+      vmcase(OP_F64_ADD) BIN_F64(f64_add(a, b))
+      vmcase(OP_F64_SUB) BIN_F64(f64_sub(a, b))
+      vmcase(OP_F64_MUL) BIN_F64(f64_mul(a, b))
+      vmcase(OP_F64_DIV) BIN_F64(f64_div(a, b))
       vmcase(OP_F64_MIN) BIN_F64(f64_min(a, b))
       vmcase(OP_F64_MAX) BIN_F64(f64_max(a, b))
       vmcase(OP_F64_COPYSIGN) BIN_I64(f64_copysign_bits(a, b))
@@ -928,11 +939,13 @@ void interp_classic_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
   do_call:
     /* callee chosen; its arguments are the top of the operand stack */
     args = sp - callee->type->num_params;
-    if (callee->host) {
-      /* A host function may re-enter Wasm: nested entries start above
-       * everything this frame can use. */
+    if (callee->host ||
+        (callee->instance != inst && tier_is_compiled(tier_effective(callee->instance)))) {
+      /* A host function, or a function of an instance running compiled
+       * code (mixed-mode linking), through its tier; it may re-enter Wasm:
+       * nested entries start above everything this frame can use. */
       env->stack_top = (uint8_t *)(stk + def->max_stack);
-      runtime_call_host(env, callee, (uint64_t *)args);
+      compiled_call_slow(env, callee, (uint64_t *)args);
       env->current = inst;
       sp = args + callee->type->num_results;
       continue;

@@ -96,14 +96,55 @@ static inline uint64_t i64_shr_s(uint64_t x, uint64_t k)
 
 /* --- floats --- */
 
-/* min/max: any NaN operand gives a NaN (x + y propagates it, quieted, which
- * the spec's "arithmetic NaN" allows and keeps a canonical NaN canonical);
- * -0 is below +0, which `<` cannot see, so equal operands combine their sign
- * bits. */
+/* NaN bits (shared definition, "NaN bits"): when an operand of add, sub,
+ * mul, div, min or max is a NaN, the result is the first NaN operand with
+ * its quiet bit set, in every tier.  The spec allows any arithmetic NaN; x86
+ * SSE gives the first operand's when both are NaN, but C lets the compiler
+ * swap the operands of a commutative `+`, so the choice is made here
+ * explicitly, off the fast path (a NaN result is rare).  A NaN made from no
+ * NaN (inf - inf, 0 * inf) is the hardware's default NaN, left alone.
+ * V8 agrees for add, sub, mul and div; its min and max return the default
+ * NaN (0xFFC00000) instead of a payload, which the spec allows too. */
+static inline float f32_nan_pick(float a, float b, float r)
+{
+  if (isnan(a))
+    return f32_from_bits(f32_bits(a) | 0x00400000u);
+  if (isnan(b))
+    return f32_from_bits(f32_bits(b) | 0x00400000u);
+  return r;
+}
+
+static inline double f64_nan_pick(double a, double b, double r)
+{
+  if (isnan(a))
+    return f64_from_bits(f64_bits(a) | 0x0008000000000000ull);
+  if (isnan(b))
+    return f64_from_bits(f64_bits(b) | 0x0008000000000000ull);
+  return r;
+}
+
+#define WP_FLOAT_ARITH(name, FT, op, pick)                               \
+  static inline FT name(FT a, FT b)                                      \
+  {                                                                      \
+    FT r = a op b;                                                       \
+    return __builtin_expect(isnan(r), 0) ? pick(a, b, r) : r;            \
+  }
+WP_FLOAT_ARITH(f32_add, float, +, f32_nan_pick)
+WP_FLOAT_ARITH(f32_sub, float, -, f32_nan_pick)
+WP_FLOAT_ARITH(f32_mul, float, *, f32_nan_pick)
+WP_FLOAT_ARITH(f32_div, float, /, f32_nan_pick)
+WP_FLOAT_ARITH(f64_add, double, +, f64_nan_pick)
+WP_FLOAT_ARITH(f64_sub, double, -, f64_nan_pick)
+WP_FLOAT_ARITH(f64_mul, double, *, f64_nan_pick)
+WP_FLOAT_ARITH(f64_div, double, /, f64_nan_pick)
+#undef WP_FLOAT_ARITH
+
+/* min/max: a NaN operand gives the NaN above; -0 is below +0, which `<`
+ * cannot see, so equal operands combine their sign bits. */
 static inline float f32_min(float a, float b)
 {
   if (isnan(a) || isnan(b))
-    return a + b;
+    return f32_nan_pick(a, b, a);
   if (a == b)
     return f32_from_bits(f32_bits(a) | f32_bits(b));
   return a < b ? a : b;
@@ -112,7 +153,7 @@ static inline float f32_min(float a, float b)
 static inline float f32_max(float a, float b)
 {
   if (isnan(a) || isnan(b))
-    return a + b;
+    return f32_nan_pick(a, b, a);
   if (a == b)
     return f32_from_bits(f32_bits(a) & f32_bits(b));
   return a > b ? a : b;
@@ -121,7 +162,7 @@ static inline float f32_max(float a, float b)
 static inline double f64_min(double a, double b)
 {
   if (isnan(a) || isnan(b))
-    return a + b;
+    return f64_nan_pick(a, b, a);
   if (a == b)
     return f64_from_bits(f64_bits(a) | f64_bits(b));
   return a < b ? a : b;
@@ -130,7 +171,7 @@ static inline double f64_min(double a, double b)
 static inline double f64_max(double a, double b)
 {
   if (isnan(a) || isnan(b))
-    return a + b;
+    return f64_nan_pick(a, b, a);
   if (a == b)
     return f64_from_bits(f64_bits(a) & f64_bits(b));
   return a > b ? a : b;

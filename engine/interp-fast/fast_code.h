@@ -101,14 +101,14 @@ typedef union Cell {
  * 2^32) + k]", NAME_LOAD_ADD_IMM the same with y an immediate.  copysign
  * works on the bits. */
 #define FAST_FLOAT_ARITH(X)                                                    \
-  X(F32_ADD, float, f32, SET_F32, a + b)                                       \
-  X(F32_SUB, float, f32, SET_F32, a - b)                                       \
-  X(F32_MUL, float, f32, SET_F32, a * b)                                       \
-  X(F32_DIV, float, f32, SET_F32, a / b)                                       \
-  X(F64_ADD, double, f64, SET_F64, a + b)                                      \
-  X(F64_SUB, double, f64, SET_F64, a - b)                                      \
-  X(F64_MUL, double, f64, SET_F64, a * b)                                      \
-  X(F64_DIV, double, f64, SET_F64, a / b)
+  X(F32_ADD, float, f32, SET_F32, f32_add(a, b))                               \
+  X(F32_SUB, float, f32, SET_F32, f32_sub(a, b))                               \
+  X(F32_MUL, float, f32, SET_F32, f32_mul(a, b))                               \
+  X(F32_DIV, float, f32, SET_F32, f32_div(a, b))                               \
+  X(F64_ADD, double, f64, SET_F64, f64_add(a, b))                              \
+  X(F64_SUB, double, f64, SET_F64, f64_sub(a, b))                              \
+  X(F64_MUL, double, f64, SET_F64, f64_mul(a, b))                              \
+  X(F64_DIV, double, f64, SET_F64, f64_div(a, b))
 
 #define FAST_FLOAT_OTHER(X)                                                    \
   X(F32_MIN, float, f32, SET_F32, f32_min(a, b))                               \
@@ -325,21 +325,30 @@ typedef struct FastFunc {
   uint32_t frame_bytes;  /* locals + header + operand stack */
   uint32_t local_slots;
   uint32_t num_params;
+  size_t num_cells;      /* counted in the module's side budget */
 } FastFunc;
+
+#define FAST_OWN_BYTES_PER_CODE_BYTE (SIDE_BYTES_PER_CODE_BYTE / 2)
 
 /* The module's table, hung off Module.fast_interp_code. */
 typedef struct FastModule {
   TierCache base;
+  /* Contract with module_side_budget: each function may take
+   * FAST_OWN_BYTES_PER_CODE_BYTE per byte of its body; beyond that it draws
+   * on the pool (the rest of the budget), shared by the module's functions. */
+  size_t pool;
+  _Atomic size_t pool_used;
   uint32_t num_defs;
   FastFunc *funcs[]; /* one per defined function, published with a CAS */
 } FastModule;
 
 /* Translates definition `def_index` of m.  `handlers` maps operations to
  * their handler addresses (NULL in the switch build).  NULL when out of
- * memory or when the code would be unreasonably large for the body (only
- * hostile code is), with *why saying which. */
+ * memory or when the code would take more than `max_cells` (what is left
+ * of the module's side budget: only hostile code gets there), with *why
+ * saying which. */
 FastFunc *fast_translate(const Module *m, uint32_t def_index, const void *const *handlers,
-                         const char **why);
+                         size_t max_cells, const char **why);
 void fast_func_free(FastFunc *f);
 
 #endif

@@ -26,6 +26,8 @@
 #include "wp_config.h"
 #include "../interp-classic/numeric.h"
 #include "fast_code.h"
+#include "../runtime/compiled.h"
+#include "../runtime/tiers.h"
 
 #ifndef WP_INTERP_COMPUTED_GOTO
 #if defined(__GNUC__)
@@ -146,6 +148,10 @@ static const FastFunc *fast_code_of(ExecEnv *env, const FuncInst *f, const void 
       trap_raise_message(env, "out of memory translating for the fast interpreter");
     fresh->base.release = fast_module_release;
     fresh->num_defs = n;
+    size_t budget = module_side_budget(m), own = 0;
+    for (uint32_t i = 0; i < n; i++)
+      own += (size_t)(m->funcs[i].end - m->funcs[i].body) * FAST_OWN_BYTES_PER_CODE_BYTE;
+    fresh->pool = budget > own ? budget - own : 0;
     void *expected = NULL;
     if (__atomic_compare_exchange_n(&m->fast_interp_code, &expected, fresh, false, __ATOMIC_ACQ_REL,
                                     __ATOMIC_ACQUIRE)) {
@@ -155,8 +161,14 @@ static const FastFunc *fast_code_of(ExecEnv *env, const FuncInst *f, const void 
       fm = expected;
     }
   }
+  /* The module's code stays within its side budget (module.h): real code
+   * uses a small part of its own share, hostile code is refused when its
+   * share and the pool run out. */
   const char *why = NULL;
-  FastFunc *made = fast_translate(m, def, handlers, &why);
+  size_t own = (size_t)(m->funcs[def].end - m->funcs[def].body) * FAST_OWN_BYTES_PER_CODE_BYTE;
+  size_t pool_used = atomic_load(&fm->pool_used);
+  size_t pool_left = pool_used < fm->pool ? fm->pool - pool_used : 0;
+  FastFunc *made = fast_translate(m, def, handlers, (own + pool_left) / sizeof(Cell), &why);
   if (!made)
     trap_raise_message(env, why);
   FastFunc *expected = NULL;
@@ -165,6 +177,10 @@ static const FastFunc *fast_code_of(ExecEnv *env, const FuncInst *f, const void 
     fast_func_free(made);
     return expected;
   }
+  size_t bytes = made->num_cells * sizeof(Cell);
+  atomic_fetch_add(&fm->base.bytes, bytes);
+  if (bytes > own)
+    atomic_fetch_add(&fm->pool_used, bytes - own);
   return made;
 }
 
@@ -741,11 +757,12 @@ do_call:
       cf = fast_code_of(env, callee, handlers);
     goto enter;
   }
-  if (callee->host) {
-    /* A host function may re-enter Wasm: nested entries start above
-     * everything this frame can use. */
+  if (callee->host || tier_is_compiled(tier_effective(callee->instance))) {
+    /* A host function, or a function of an instance running compiled code
+     * (mixed-mode linking), through its tier; it may re-enter Wasm: nested
+     * entries start above everything this frame can use. */
     env->stack_top = (uint8_t *)fp + pc[-1].u;
-    runtime_call_host(env, callee, (uint64_t *)args);
+    compiled_call_slow(env, callee, (uint64_t *)args);
     env->current = inst;
     JUMP(pc);
   }

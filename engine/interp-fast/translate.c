@@ -112,7 +112,8 @@ static bool reserve(void **buf, size_t *cap, size_t need, size_t elem, bool *fai
 /* ---- emitting ------------------------------------------------------------ */
 
 /* Real code takes under 2 cells per byte of body; copies of multi-value
- * branch values can multiply that, so hostile code is stopped here. */
+ * branch values can multiply that, so hostile code is stopped here, at what
+ * is left of the module's side budget (module_side_budget). */
 static bool code_room(Translator *t)
 {
   if (t->n < t->cap)
@@ -1308,13 +1309,13 @@ static bool translate_body(Translator *t)
 }
 
 FastFunc *fast_translate(const Module *m, uint32_t def_index, const void *const *handlers,
-                         const char **why)
+                         size_t max_cells, const char **why)
 {
   Translator t;
   memset(&t, 0, sizeof t);
   t.m = m;
   t.def = &m->funcs[def_index];
-  t.budget = (size_t)(t.def->end - t.def->body) * 64 + 65536;
+  t.budget = max_cells;
   t.type = &m->types[t.def->type_index];
   t.handlers = handlers;
   t.last_dst = NO_CELL;
@@ -1332,6 +1333,7 @@ FastFunc *fast_translate(const Module *m, uint32_t def_index, const void *const 
       for (size_t i = 0; i < t.num_targets; i++)
         code[t.targets[i]].target = code + code[t.targets[i]].u;
       f->code = code;
+      f->num_cells = t.n;
       f->local_slots = t.def->local_slots;
       f->num_params = t.type->num_params;
       /* a frame too big to count never fits: the call traps (contract 5) */

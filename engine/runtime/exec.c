@@ -166,6 +166,22 @@ static bool interrupted(const Instance *inst)
   return inst != NULL && atomic_load_explicit(&inst->interrupt, memory_order_relaxed) != 0;
 }
 
+TrapKind runtime_interrupt_kind(const ExecEnv *env)
+{
+  if (!interrupted(env->current) && !interrupted(env->instance))
+    return TRAP_NONE;
+  int why = env->current ? atomic_load(&env->current->interrupt) : 0;
+  if (env->instance && atomic_load(&env->instance->interrupt) == INTERRUPT_TIME_LIMIT)
+    why = INTERRUPT_TIME_LIMIT;
+  return why == INTERRUPT_TIME_LIMIT ? TRAP_TIME_LIMIT : TRAP_TERMINATED;
+}
+
+/* Traps for the stop request on env's instances (contract 6). */
+static void raise_interrupt(ExecEnv *env)
+{
+  trap_raise(env, runtime_interrupt_kind(env));
+}
+
 bool runtime_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
 {
   Instance *inst = env->instance;
@@ -189,6 +205,11 @@ bool runtime_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
   TrapFrame frame;
   frame.prev = env->trap_frame;
   bool ok;
+  /* An outermost entry on an env with a time limit runs under a watchdog
+   * (contract 6); nested entries are inside its time. */
+  Watchdog watchdog;
+  const bool timed = env->native_depth == 0 && env->time_limit_ms != 0 &&
+                     watchdog_start(&watchdog, inst, env->time_limit_ms);
 
   if (env->native_depth == 0) {
     ensure_alt_stack();
@@ -205,11 +226,11 @@ bool runtime_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
     env->current = callee;
     /* Contract 6: an instance stopped before the call does not start. */
     if (interrupted(inst) || interrupted(callee))
-      trap_raise(env, TRAP_TERMINATED);
+      raise_interrupt(env);
     tier_call(env, f, argv);
     ok = true;
   } else {
-    if (env->trap_kind == TRAP_TERMINATED) {
+    if (env->trap_kind == TRAP_TERMINATED || env->trap_kind == TRAP_TIME_LIMIT) {
       /* The stop request is answered: the instance is usable again. */
       if (env->current)
         atomic_store(&env->current->interrupt, 0);
@@ -217,6 +238,11 @@ bool runtime_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
     }
     set_exception(inst, env->trap_message);
     ok = false;
+  }
+  if (timed && watchdog_stop(&watchdog)) {
+    /* Fired as the call ended: the request must not stop the next call. */
+    int expected = INTERRUPT_TIME_LIMIT;
+    atomic_compare_exchange_strong(&inst->interrupt, &expected, INTERRUPT_NONE);
   }
 
   env->stack_top = saved_top;
@@ -264,10 +290,15 @@ void runtime_call_host(ExecEnv *env, FuncInst *f, uint64_t *argv)
   trap_raise_message(env, message);
 }
 
+bool runtime_interrupt_requested(const ExecEnv *env)
+{
+  return interrupted(env->current) || interrupted(env->instance);
+}
+
 void runtime_check_interrupt(ExecEnv *env)
 {
   if (interrupted(env->current) || interrupted(env->instance))
-    trap_raise(env, TRAP_TERMINATED);
+    raise_interrupt(env);
   if (env->fuel >= 0) {
     /* The fuel counts polls still allowed; it stays at 0 once spent, so
      * every later call traps until the host refuels. */

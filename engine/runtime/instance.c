@@ -155,15 +155,23 @@ static void make_functions(Instance *inst)
   }
 }
 
-static bool make_tables_memories_globals(Instance *inst, char *err, uint32_t err_size)
+static bool make_tables_memories_globals(Instance *inst, uint32_t max_table_elements,
+                                         char *err, uint32_t err_size)
 {
   const Module *m = inst->module;
+  uint32_t cap = max_table_elements && max_table_elements < TABLE_MAX_ELEMENTS ? max_table_elements
+                                                                               : TABLE_MAX_ELEMENTS;
   for (uint32_t i = m->num_imported_tables; i < m->num_tables; i++) {
     const TableType *tt = &m->tables[i];
+    if (tt->limits.min > cap)
+      return error_set(err, err_size, "table of %u elements exceeds the limit of %u elements",
+                       tt->limits.min, cap);
     inst->tables[i] = table_new(tt->elem_type, tt->limits.min, tt->limits.max,
                                 tt->limits.has_max, NULL);
     if (inst->tables[i] == NULL)
       return error_set(err, err_size, "cannot allocate a table of %u elements", tt->limits.min);
+    if (inst->tables[i]->limit > cap)
+      inst->tables[i]->limit = cap;
   }
   for (uint32_t i = m->num_imported_memories; i < m->num_memories; i++) {
     const Limits *l = &m->memories[i];
@@ -228,14 +236,19 @@ static bool apply_data_segments(Instance *inst, char *err, uint32_t err_size)
   return true;
 }
 
-static bool run_start(Instance *inst, uint32_t stack_size, char *err, uint32_t err_size)
+static bool run_start(Instance *inst, const InstanceLimits *limits, char *err, uint32_t err_size)
 {
   const Module *m = inst->module;
   if (!m->has_start)
     return true;
-  ExecEnv *env = exec_env_new(inst, stack_size);
+  ExecEnv *env = exec_env_new(inst, limits->stack_size);
   if (env == NULL)
     return error_set(err, err_size, "out of memory");
+  /* Contract 6 holds for the start function too: it runs under the
+   * embedder's fuel and time limits (the host has no instance to stop yet). */
+  if (limits->start_fuel)
+    env->fuel = limits->start_fuel > INT64_MAX ? INT64_MAX : (int64_t)limits->start_fuel;
+  env->time_limit_ms = limits->start_time_limit_ms;
   uint64_t argv[1] = {0}; /* the start function is [] -> [] */
   bool ok = runtime_call(env, inst->funcs[m->start_func], argv);
   if (!ok) {
@@ -316,6 +329,15 @@ Instance *instance_new_with_ref(const Module *m, struct ModuleRef *module_ref,
                                 ImportResolver resolve, void *resolve_data, uint32_t stack_size,
                                 char *err, uint32_t err_size)
 {
+  InstanceLimits limits = {.stack_size = stack_size};
+  return instance_new_limited(m, module_ref, resolve, resolve_data, &limits, err, err_size);
+}
+
+Instance *instance_new_limited(const Module *m, struct ModuleRef *module_ref,
+                               ImportResolver resolve, void *resolve_data,
+                               const InstanceLimits *limits, char *err, uint32_t err_size)
+{
+  uint32_t stack_size = limits->stack_size;
   Linking link = {NULL, NULL};
   Instance *inst = calloc(1, sizeof *inst);
   if (inst == NULL) {
@@ -357,11 +379,11 @@ Instance *instance_new_with_ref(const Module *m, struct ModuleRef *module_ref,
   if (!link_imports(inst, &link, resolve, resolve_data, err, err_size))
     goto fail;
   make_functions(inst);
-  if (!make_tables_memories_globals(inst, err, err_size))
+  if (!make_tables_memories_globals(inst, limits->max_table_elements, err, err_size))
     goto fail;
   if (!apply_elem_segments(inst, &link, err, err_size) || !apply_data_segments(inst, err, err_size))
     goto fail;
-  if (!run_start(inst, stack_size, err, err_size))
+  if (!run_start(inst, limits, err, err_size))
     goto fail;
   free(link.table_owner);
   free(link.table_written);

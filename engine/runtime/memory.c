@@ -120,8 +120,10 @@ int64_t memory_grow(Memory *m, uint32_t delta_pages)
   uint32_t old = m->pages;
   if (delta_pages == 0)
     return old;
-  if (delta_pages > m->max_pages - old)
+  if (delta_pages > m->max_pages - old) {
+    m->refused_grows++;
     return -1;
+  }
   uint64_t new_size = (uint64_t)(old + delta_pages) * WASM_PAGE_SIZE;
   if (new_size > m->reserved)
     return -1;

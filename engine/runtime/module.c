@@ -55,6 +55,26 @@ int32_t module_find_export(const Module *m, const char *name, uint8_t kind)
  * entries were fully built, arrays are zero-filled beyond that, and every
  * pointer is NULL until allocated.
  */
+size_t module_side_budget(const Module *m)
+{
+  size_t code = 0;
+  for (uint32_t i = 0; i < m->num_funcs - m->num_imported_funcs; i++)
+    code += (size_t)(m->funcs[i].end - m->funcs[i].body);
+  return code * SIDE_BYTES_PER_CODE_BYTE + SIDE_BYTES_SLACK;
+}
+
+size_t module_side_bytes(const Module *m)
+{
+  size_t bytes = 0;
+  for (uint32_t i = 0; i < m->num_funcs - m->num_imported_funcs; i++)
+    bytes += (size_t)m->funcs[i].num_branches * sizeof(BranchEntry);
+  const void *caches[] = {m->fast_interp_code, m->jit_code};
+  for (size_t i = 0; i < sizeof caches / sizeof caches[0]; i++)
+    if (caches[i])
+      bytes += atomic_load(&((TierCache *)caches[i])->bytes);
+  return bytes;
+}
+
 void module_free(Module *m)
 {
   if (!m)

@@ -187,12 +187,26 @@ typedef struct CustomSection {
   uint32_t size;
 } CustomSection;
 
-/* A tier's per-module cache (Module.fast_interp_code, jit_code,
- * llvm_code) starts with
- * this header, so module_free can release it without knowing the tier. */
+/* A tier's per-module cache (Module.fast_interp_code, jit_code, llvm_code)
+ * starts with this header, so module_free can release it without knowing
+ * the tier.  `bytes` counts what the tier made for the module (translated or
+ * compiled code); a tier keeps it within module_side_budget. */
 typedef struct TierCache {
   void (*release)(struct TierCache *cache);
+  _Atomic size_t bytes;
 } TierCache;
+
+/* The memory the engine spends beside a module -- the validator's branch
+ * side tables, and each tier's code -- is bounded by the module's size, so
+ * a small module cannot make the host allocate gigabytes: each of them
+ * stays within SIDE_BYTES_PER_CODE_BYTE per byte of function bodies, plus
+ * SIDE_BYTES_SLACK.  Real code needs a fraction of it (the side table at
+ * most 16 bytes per byte, a br_table label; the fast interpreter's code
+ * under 16); only hostile shapes (multi-value copies) reach it.  A tier may
+ * give each function a share in proportion to its body, so that code run
+ * late is not refused because other functions used the rest. */
+#define SIDE_BYTES_PER_CODE_BYTE 128u
+#define SIDE_BYTES_SLACK (1u << 20)
 
 typedef struct Module {
   uint8_t *bytes; /* our copy of the binary */
@@ -261,6 +275,10 @@ static inline const FuncType *module_func_type(const Module *m, uint32_t func_in
 
 /* Owns nothing it was not given; frees everything the decoder allocated. */
 void module_free(Module *m);
+
+/* The budget above for m, and what its side tables and tier caches hold now. */
+size_t module_side_budget(const Module *m);
+size_t module_side_bytes(const Module *m);
 
 /* Index of the export named `name` of kind `kind`, or -1. */
 int32_t module_find_export(const Module *m, const char *name, uint8_t kind);

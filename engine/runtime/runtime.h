@@ -10,6 +10,7 @@
 #ifndef WP_RUNTIME_H
 #define WP_RUNTIME_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -23,6 +24,12 @@
 /* Default size of an exec env's Wasm stack: big enough for real C and C++
  * programs (the seed's 64 KiB is not). */
 #define DEFAULT_WASM_STACK_SIZE (1024u * 1024u)
+
+/* The most elements a table may have, unless the embedder sets a lower cap
+ * (InstanceLimits): V8's limit, so what runs in a browser runs here, and at
+ * most 80 MB of references per table.  Creating a larger table fails the
+ * instantiation; table.grow past it returns -1. */
+#define TABLE_MAX_ELEMENTS 10000000u
 
 /* Nested host -> Wasm entries allowed on one exec env (each uses C stack). */
 #define MAX_NATIVE_DEPTH 200
@@ -61,6 +68,8 @@ typedef struct Memory {
   uint64_t size;       /* accessible bytes: pages * WASM_PAGE_SIZE */
   uint32_t pages;
   uint32_t max_pages;  /* from the type, or WASM_MAX_PAGES */
+  uint64_t refused_grows; /* memory.grow requests refused at max_pages: an
+                             embedder's cap tells a limit from a trap by it */
   bool has_max;
   size_t reserved;     /* address space reserved from base (guard included) */
   bool guarded;        /* the 8 GiB reservation is in place: a tier may skip
@@ -75,6 +84,7 @@ typedef struct Table {
   uint32_t size;
   uint32_t max;        /* from the type, or UINT32_MAX */
   bool has_max;
+  uint32_t limit;      /* table.grow stops here: max, TABLE_MAX_ELEMENTS or lower */
   void **elems;        /* FuncInst * or host pointer; NULL is ref.null */
   /* Failed instances whose functions their instantiation had already stored
    * here (an imported table): the spec keeps those entries callable, so the
@@ -107,7 +117,8 @@ typedef struct Instance {
   uint8_t *data_dropped; /* one flag per data segment */
 
   /* Contract 6: set from any thread to stop the Wasm running in this
-   * instance at its next loop back-edge or function entry. */
+   * instance at its next loop start or function entry: INTERRUPT_TERMINATE
+   * (wasm_runtime_terminate) or INTERRUPT_TIME_LIMIT (a watchdog). */
   atomic_int interrupt;
 
   int running_mode;    /* RunningMode set for this instance, 0 for none */
@@ -123,6 +134,8 @@ typedef struct Instance {
   uint32_t num_deps;
   atomic_int refcount;
 } Instance;
+
+enum { INTERRUPT_NONE, INTERRUPT_TERMINATE, INTERRUPT_TIME_LIMIT };
 
 typedef struct ExecEnv {
   Instance *instance; /* the instance the env was created for */
@@ -144,13 +157,30 @@ typedef struct ExecEnv {
   TrapKind trap_kind;
   char trap_message[200];
 
-  /* Optional budget, counted at loop back-edges and function entries
-   * (contract 6); negative means unlimited. */
+  /* Optional budget, one unit per Wasm function entry and per arrival at
+   * a loop start (contract 6); negative means unlimited. */
   int64_t fuel;
+  /* Optional time limit of each outermost host entry, in ms; 0: none. */
+  uint32_t time_limit_ms;
 
   const HostFunc *current_host; /* the host function running now */
   void *user_data;
 } ExecEnv;
+
+/* --- time limits (watchdog.c) --- */
+typedef struct Watchdog {
+  pthread_t thread;
+  pthread_mutex_t lock;
+  pthread_cond_t wake;
+  struct timespec deadline; /* CLOCK_MONOTONIC */
+  Instance *inst;
+  bool stopped, fired;
+} Watchdog;
+/* Sets inst's interrupt flag to INTERRUPT_TIME_LIMIT after `milliseconds`
+ * unless stopped first; false when no thread could be made. */
+bool watchdog_start(Watchdog *w, Instance *inst, uint32_t milliseconds);
+/* Stops and joins the thread; true if it fired. */
+bool watchdog_stop(Watchdog *w);
 
 /* --- memories (memory.c) --- */
 /* Reserves 8 GiB with guard pages (or exactly what is needed when bounds are
@@ -170,6 +200,7 @@ static inline bool memory_range_ok(const Memory *m, uint64_t addr, uint64_t len)
 bool memory_install_fault_handler(void);
 
 /* --- tables and globals (table.c) --- */
+/* NULL when size exceeds max or TABLE_MAX_ELEMENTS (or memory is short). */
 Table *table_new(uint8_t elem_type, uint32_t size, uint32_t max, bool has_max, void *init);
 void table_ref(Table *t);
 void table_unref(Table *t);
@@ -204,6 +235,18 @@ typedef bool (*ImportResolver)(void *data, const Import *import, ExternVal *out)
  * import type ...", "out of bounds table access", a trap from start, ...). */
 Instance *instance_new(const Module *m, ImportResolver resolve, void *resolve_data,
                        uint32_t stack_size, char *err, uint32_t err_size);
+
+/* What an embedder limits an instance to from its creation on, its start
+ * function included.  Zeroed fields mean the defaults. */
+typedef struct InstanceLimits {
+  uint32_t stack_size;         /* the start function's Wasm stack */
+  uint32_t max_table_elements; /* cap on each table it defines; 0: TABLE_MAX_ELEMENTS */
+  uint32_t start_time_limit_ms; /* the start function is stopped after this long */
+  uint64_t start_fuel;          /* fuel units the start function may use */
+} InstanceLimits;
+Instance *instance_new_limited(const Module *m, struct ModuleRef *module_ref,
+                               ImportResolver resolve, void *resolve_data,
+                               const InstanceLimits *limits, char *err, uint32_t err_size);
 /* The same, holding a reference on the API's module wrapper for as long as
  * the instance lives (released by instance_unref; see module_ref_release). */
 Instance *instance_new_with_ref(const Module *m, struct ModuleRef *module_ref,
@@ -251,6 +294,13 @@ void module_ref_release(struct ModuleRef *ref);
 /* Polled by every tier at loop back-edges and function entries: traps when
  * the instance is interrupted or the fuel runs out. */
 void runtime_check_interrupt(ExecEnv *env);
+/* The interrupt flag alone, without charging fuel or trapping: for host
+ * code that blocks (WASI's waits) and must give up when it is set. */
+bool runtime_interrupt_requested(const ExecEnv *env);
+/* What a stop request on env's instances means: TRAP_TIME_LIMIT for a time
+ * limit (watchdog.c), TRAP_TERMINATED for the host's terminate, TRAP_NONE
+ * for no request. */
+TrapKind runtime_interrupt_kind(const ExecEnv *env);
 
 /* Table operations shared by the tiers; each traps with the spec's kind. */
 void runtime_table_init(ExecEnv *env, Instance *inst, uint32_t table, uint32_t elem,

@@ -18,7 +18,7 @@
 
 Table *table_new(uint8_t elem_type, uint32_t size, uint32_t max, bool has_max, void *init)
 {
-  if (has_max && size > max)
+  if ((has_max && size > max) || size > TABLE_MAX_ELEMENTS)
     return NULL;
   Table *t = calloc(1, sizeof *t);
   if (t == NULL)
@@ -35,6 +35,7 @@ Table *table_new(uint8_t elem_type, uint32_t size, uint32_t max, bool has_max, v
   t->size = size;
   t->max = has_max ? max : UINT32_MAX;
   t->has_max = has_max;
+  t->limit = has_max && max < TABLE_MAX_ELEMENTS ? max : TABLE_MAX_ELEMENTS;
   atomic_init(&t->refcount, 1);
   return t;
 }
@@ -76,7 +77,7 @@ int64_t table_grow(Table *t, uint32_t delta, void *init)
   uint32_t old = t->size;
   if (delta == 0)
     return old;
-  if (delta > t->max - old)
+  if (delta > t->limit - old) /* the type's max or the cap (TABLE_MAX_ELEMENTS) */
     return -1;
   uint64_t new_size = (uint64_t)old + delta;
   if (new_size > SIZE_MAX / sizeof(void *))

@@ -120,6 +120,12 @@ int tier_effective(const Instance *inst)
   return tier_automatic();
 }
 
+bool tier_is_compiled(int mode)
+{
+  return mode == TIER_FAST_JIT || mode == TIER_LLVM_JIT || mode == TIER_MULTI_TIER_JIT ||
+         mode == TIER_AOT;
+}
+
 void instance_set_running_mode(Instance *inst, int mode)
 {
   inst->running_mode = mode;

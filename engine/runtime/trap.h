@@ -23,6 +23,7 @@
   X(STACK_EXHAUSTED, "call stack exhausted")                                \
   X(TERMINATED, "terminated by user")                                       \
   X(FUEL_EXHAUSTED, "fuel exhausted")                                       \
+  X(TIME_LIMIT, "time limit exceeded")                                      \
   X(HOST, "host function failed") /* message set by the host */
 
 typedef enum TrapKind {

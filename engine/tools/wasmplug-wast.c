@@ -4,7 +4,8 @@
  * file, line, command, and expected versus actual result.
  *
  *   wasmplug-wast [--mode=interp|fast-interp|fast-jit|llvm-jit|multi-tier-jit]
- *                 [--expect-simd-unsupported] [-v] SCRIPT.wast...
+ *                 [--timeout=MS] [--fuel=N] [--expect-simd-unsupported] [-v]
+ *                 SCRIPT.wast...
  *
  * Modules go through the public API (load, instantiate, register instance);
  * exports are looked up by their exact bytes (a Wasm name may contain NUL
@@ -63,6 +64,11 @@ typedef struct Defined {
   wasm_module_inst_t inst;  /* NULL when it failed */
   bool simd_failure;        /* it failed because SIMD is not supported */
 } Defined;
+
+/* --timeout and --fuel: each instantiation (its start function) and each
+ * invoke gets them afresh; 0: no limit. */
+static uint32_t limit_timeout_ms;
+static uint64_t limit_fuel;
 
 typedef struct Runner {
   const char *file;
@@ -332,9 +338,12 @@ static wasm_module_t load_module(Runner *r, const WastModule *m, char *err, uint
 
 static wasm_module_inst_t instantiate(Runner *r, wasm_module_t mod, char *err, uint32_t err_size)
 {
-  wasm_module_inst_t inst = wasm_runtime_instantiate(mod, 0, 0, err, err_size);
-  if (inst && aot_scripts &&
-      wasm_runtime_get_running_mode(inst) != Mode_AOT) {
+  InstantiationArgs args;
+  memset(&args, 0, sizeof args);
+  args.start_time_limit_ms = limit_timeout_ms;
+  args.start_fuel = limit_fuel;
+  wasm_module_inst_t inst = wasm_runtime_instantiate_ex(mod, &args, err, err_size);
+  if (inst && aot_scripts && wasm_runtime_get_running_mode(inst) != Mode_AOT) {
     /* the module was not compiled: running it interpreted would prove nothing */
     snprintf(err, err_size, "module not compiled to AOT code");
     wasm_runtime_deinstantiate(inst);
@@ -449,6 +458,8 @@ static void run_action(Runner *r, const WastAction *a, ActionResult *res)
     return;
   }
   res->done = true;
+  API_ENV(env)->fuel = limit_fuel ? (int64_t)limit_fuel : -1;
+  API_ENV(env)->time_limit_ms = limit_timeout_ms;
   if (!api_call(API_ENV(env), f, slots)) {
     res->trapped = true;
     strip_exception(wasm_runtime_get_exception(d->inst), res->message, sizeof res->message);
@@ -818,6 +829,11 @@ static void usage(FILE *out)
           "  --llvm-jit-eager            compile each module whole at its first call\n"
           "  --expect-simd-unsupported   count failures caused only by SIMD not being\n"
           "                              supported yet separately; they do not fail the run\n"
+          "  --timeout=MS                stop each start function and each invoke after\n"
+          "                              MS milliseconds (\"time limit exceeded\")\n"
+          "  --fuel=N                    give each start function and each invoke N units\n"
+          "                              of fuel (one per Wasm function entry and per\n"
+          "                              arrival at a loop start; \"fuel exhausted\")\n"
           "  -v, --verbose               print what spectest.print* receives and every\n"
           "                              SIMD-unsupported failure\n"
           "  -h, --help                  print this help\n"
@@ -870,6 +886,22 @@ int main(int argc, char **argv)
                 arg + 7);
         return 2;
       }
+    } else if (strncmp(arg, "--timeout=", 10) == 0 || strncmp(arg, "--fuel=", 7) == 0) {
+      bool is_timeout = arg[2] == 't';
+      const char *num = strchr(arg, '=') + 1;
+      char *end;
+      errno = 0;
+      unsigned long long v = strtoull(num, &end, 10);
+      if (errno || end == num || *end || *num == '-' || v == 0 || (is_timeout && v > UINT32_MAX) ||
+          v > INT64_MAX) {
+        fprintf(stderr, "%s: invalid %s '%s' (a positive number)\n", program,
+                is_timeout ? "timeout" : "fuel", num);
+        return 2;
+      }
+      if (is_timeout)
+        limit_timeout_ms = (uint32_t)v;
+      else
+        limit_fuel = v;
     } else if (strcmp(arg, "--expect-simd-unsupported") == 0) {
       expect_simd = true;
     } else if (strcmp(arg, "-v") == 0 || strcmp(arg, "--verbose") == 0) {

@@ -9,10 +9,12 @@
  * Everything runs through the public API in wasm_export.h, like any embedder.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "text/text.h"
 #include "wasm_export.h"
@@ -48,6 +50,11 @@ static void usage(FILE *out)
           "Options:\n"
           "  -f NAME, --function NAME  call the exported function NAME\n"
           "  --stack-size=N            Wasm stack size in bytes (default 1 MiB)\n"
+          "  --timeout=MS              stop the run (start function included) after\n"
+          "                            MS milliseconds: \"time limit exceeded\"\n"
+          "  --fuel=N                  give the start function and the call N units\n"
+          "                            of fuel each (one per Wasm function entry and\n"
+          "                            per arrival at a loop start): \"fuel exhausted\"\n"
           "\n"
           "WASI (the program sees nothing else of the host):\n"
           "  --dir=DIR                 grant DIR (read-write) under the same name\n"
@@ -124,6 +131,25 @@ static bool parse_size64(const char *s, uint64_t *out)
   return true;
 }
 
+/* A positive decimal number no larger than max. */
+static bool parse_limit(const char *s, unsigned long long max, unsigned long long *out)
+{
+  char *end;
+  errno = 0;
+  unsigned long long v = strtoull(s, &end, 10);
+  if (errno || end == s || *end || *s == '-' || v == 0 || v > max)
+    return false;
+  *out = v;
+  return true;
+}
+
+static uint64_t now_ms(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 static uint8_t *read_file(const char *path, uint32_t *size)
 {
   FILE *f = fopen(path, "rb");
@@ -159,6 +185,7 @@ int main(int argc, char **argv)
   uint32_t stack_size = 0;
   uint32_t opt_level = 3, size_level = 0;
   bool eager = false;
+  unsigned long long timeout_ms = 0, fuel = 0; /* 0: no limit */
   int i;
   /* WASI grants, pointing into argv (file-level, so an early return
    * leaves nothing a leak checker would count) */
@@ -214,6 +241,16 @@ int main(int argc, char **argv)
     } else if (strncmp(arg, "--stack-size=", 13) == 0) {
       if (!parse_size(arg + 13, &stack_size) || stack_size == 0) {
         fprintf(stderr, "%s: invalid stack size '%s'\n", program, arg + 13);
+        return 2;
+      }
+    } else if (strncmp(arg, "--timeout=", 10) == 0) {
+      if (!parse_limit(arg + 10, UINT32_MAX, &timeout_ms)) {
+        fprintf(stderr, "%s: invalid timeout '%s' (milliseconds, 1 or more)\n", program, arg + 10);
+        return 2;
+      }
+    } else if (strncmp(arg, "--fuel=", 7) == 0) {
+      if (!parse_limit(arg + 7, INT_MAX, &fuel)) {
+        fprintf(stderr, "%s: invalid fuel '%s' (1 to %d units)\n", program, arg + 7, INT_MAX);
         return 2;
       }
     } else if (strncmp(arg, "--llvm-jit-opt-level=", 21) == 0) {
@@ -317,7 +354,15 @@ int main(int argc, char **argv)
   /* The program's argv[0] is the module path, as the seed's tool does. */
   wasm_runtime_set_wasi_args(module, wasi_dirs, n_wasi_dirs, wasi_map_dirs, n_wasi_map_dirs,
                              wasi_env, n_wasi_env, argv + i - 1, app_argc + 1);
-  inst = wasm_runtime_instantiate(module, stack_size, 0, error, sizeof error);
+  /* The limits hold from the start function on: the engine runs it under
+   * them, then the call gets the time that is left. */
+  uint64_t started = now_ms();
+  InstantiationArgs inst_args;
+  memset(&inst_args, 0, sizeof inst_args);
+  inst_args.default_stack_size = stack_size;
+  inst_args.start_time_limit_ms = (uint32_t)timeout_ms;
+  inst_args.start_fuel = fuel;
+  inst = wasm_runtime_instantiate_ex(module, &inst_args, error, sizeof error);
   if (!inst) {
     fprintf(stderr, "%s: cannot instantiate %s: %s\n", program, path, error);
     goto out;
@@ -326,6 +371,19 @@ int main(int argc, char **argv)
    * the embedded module interpreted). */
   if (mode != Mode_Default)
     wasm_runtime_set_running_mode(inst, mode);
+  if (timeout_ms || fuel) {
+    wasm_exec_env_t env = wasm_runtime_get_exec_env_singleton(inst);
+    if (!env) {
+      fprintf(stderr, "%s: out of memory\n", program);
+      goto out;
+    }
+    if (fuel)
+      wasm_runtime_set_instruction_count_limit(env, (int)fuel);
+    if (timeout_ms) {
+      uint64_t spent = now_ms() - started;
+      wasm_runtime_set_time_limit(env, spent < timeout_ms ? (uint32_t)(timeout_ms - spent) : 1);
+    }
+  }
 
   bool ok;
   if (function)

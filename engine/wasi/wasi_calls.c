@@ -22,6 +22,7 @@
 
 #include "../api/api.h"
 #include "../runtime/native.h"
+#include "../runtime/trap.h"
 
 /* --- arguments and environment --- */
 
@@ -139,6 +140,60 @@ static uint16_t random_get(WasiCall *c, const uint64_t *a)
   return 0;
 }
 
+/* --- waiting (every WASI call that can block) --- */
+
+static int64_t monotonic_ns(void)
+{
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+/* Sleeping in slices rather than on an eventfd that wasm_runtime_terminate
+ * would signal: the slices need nothing from the run-time objects but the
+ * interrupt flag they already have (contract 6), and a plugin blocked in a
+ * WASI call costs one wake-up every few milliseconds. */
+int wasi_wait(WasiCall *c, struct pollfd *pfds, uint32_t n, int64_t timeout_ns)
+{
+  const int64_t slice = (int64_t)WASI_WAIT_SLICE_MS * 1000000;
+  int64_t deadline = timeout_ns >= 0 ? monotonic_ns() + timeout_ns : -1;
+
+  for (;;) {
+    if (runtime_interrupt_requested(c->env)) {
+      api_set_exception(c->inst, trap_message(runtime_interrupt_kind(c->env)));
+      errno = ECANCELED;
+      return -1;
+    }
+    int64_t wait = slice;
+    bool last = false;
+    if (deadline >= 0) {
+      int64_t left = deadline - monotonic_ns();
+      if (left <= slice) {
+        wait = left > 0 ? left : 0;
+        last = true;
+      }
+    }
+    struct timespec ts = {.tv_sec = (time_t)(wait / 1000000000), .tv_nsec = (long)(wait % 1000000000)};
+    int r = ppoll(pfds, n, &ts, NULL);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r != 0 || last)
+      return r;
+  }
+}
+
+int wasi_wait_ready(WasiCall *c, const WasiFd *f, bool write)
+{
+  if (f->filetype == WASI_FILETYPE_REGULAR_FILE || f->filetype == WASI_FILETYPE_DIRECTORY ||
+      (f->fdflags & WASI_FDFLAG_NONBLOCK))
+    return 0;
+  struct pollfd p = {.fd = f->host, .events = write ? POLLOUT : POLLIN};
+  /* Ready, hung up or in error: the read or write itself says which. */
+  if (wasi_wait(c, &p, 1, -1) < 0 && errno == ECANCELED)
+    return -1;
+  return 0;
+}
+
 /* --- poll_oneoff --- */
 
 #define SUB_SIZE 48
@@ -221,21 +276,13 @@ static uint16_t poll_oneoff(WasiCall *c, const uint64_t *a)
   }
 
   if (nevents == 0) {
-    struct timespec ts, *tsp = NULL;
-    if (timeout >= 0) {
-      ts.tv_sec = (time_t)(timeout / 1000000000);
-      ts.tv_nsec = (long)(timeout % 1000000000);
-      tsp = &ts;
-    }
-    int r;
-    do
-      r = ppoll(pfds, npfds, tsp, NULL);
-    while (r < 0 && errno == EINTR && tsp == NULL);
-    if (r < 0 && errno != EINTR) {
+    int r = wasi_wait(c, pfds, npfds, timeout);
+    if (r < 0) {
       int e = errno;
       free(pfds);
       free(pfd_sub);
-      return wasi_errno_from_host(e);
+      /* Interrupted: the exception is set and the guest traps. */
+      return e == ECANCELED ? 0 : wasi_errno_from_host(e);
     }
     for (uint32_t k = 0; r > 0 && k < npfds; k++) {
       if (!pfds[k].revents)

@@ -83,6 +83,12 @@ static uint16_t rw(WasiCall *c, const uint64_t *a, bool write, bool positioned)
   struct iovec *v;
   if ((err = load_iovecs(&c->mem, iovs, n, &v)))
     return err;
+  /* A pipe, terminal or socket may block: wait where an interrupt of the
+   * instance ends the wait (the exception is then set: the guest traps). */
+  if (!positioned && wasi_wait_ready(c, f, write) < 0) {
+    free(v);
+    return 0;
+  }
   ssize_t done;
   if (write)
     done = positioned ? pwritev(f->host, v, (int)n, (off_t)offset) : writev(f->host, v, (int)n);

@@ -235,6 +235,22 @@ typedef struct WasiCall {
 
 typedef uint16_t (*WasiImpl)(WasiCall *c, const uint64_t *a);
 
+/* Waits as ppoll() does for `pfds` (may be empty) or until `timeout_ns`
+ * has passed (-1: no timeout), but in slices of at most
+ * WASI_WAIT_SLICE_MS, checking the instance's interrupt flag between them:
+ * every WASI call that can block waits here, so wasm_runtime_terminate (a
+ * host's time limit, a cancel) ends it within a slice, not when the sleep
+ * or the read would end.  Returns what ppoll() returns; on an interrupt,
+ * -1 with errno ECANCELED after setting the calling instance's exception
+ * to "terminated by user", so the guest traps when the call returns. */
+#define WASI_WAIT_SLICE_MS 5
+struct pollfd;
+int wasi_wait(WasiCall *c, struct pollfd *pfds, uint32_t n, int64_t timeout_ns);
+/* Waits until descriptor `f` can be read (or written) without blocking;
+ * 0, or -1 with errno ECANCELED as wasi_wait.  Regular files, directories
+ * and descriptors the guest made non-blocking never wait. */
+int wasi_wait_ready(WasiCall *c, const struct WasiFd *f, bool write);
+
 typedef struct WasiEntry {
   const char *name;
   const char *signature;

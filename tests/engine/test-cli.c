@@ -214,6 +214,70 @@ static void test_stack_size(void)
   g_free(fib);
 }
 
+/* --timeout and --fuel stop a start function or a call that loops for ever,
+ * in every mode the build has (the loops never end, so no timing is
+ * measured: only that the tool stops them). */
+static void test_limits(void)
+{
+  g_autofree char *dir = g_dir_make_tmp("wp-cli-XXXXXX", NULL);
+  g_assert_nonnull(dir);
+  g_autofree char *start = g_build_filename(dir, "start.wat", NULL);
+  g_autofree char *spin = g_build_filename(dir, "spin.wat", NULL);
+  g_assert_true(g_file_set_contents(start,
+    "(module (func $s (loop (br 0))) (start $s) (func (export \"f\") (result i32) (i32.const 1)))",
+    -1, NULL));
+  g_assert_true(g_file_set_contents(spin,
+    "(module (global $n (mut i32) (i32.const 0))\n"
+    "  (func (export \"spin\") (result i32)\n"
+    "    (loop (global.set $n (i32.add (global.get $n) (i32.const 1))) (br 0)) (global.get $n))\n"
+    "  (func (export \"f\") (result i32) (i32.const 7)))",
+    -1, NULL));
+
+  Run r = run("--list-modes", NULL);
+  g_auto(GStrv) lines = g_strsplit(r.out, "\n", -1);
+  run_clear(&r);
+  int modes = 0;
+  for (char **l = lines; *l; l++) {
+    if (!strstr(*l, " supported"))
+      continue;
+    g_autofree char *flag = g_strdup_printf("--%.*s", (int)strcspn(*l, " "), *l);
+    modes++;
+    r = run(flag, "--timeout=50", "-f", "f", start, NULL);
+    g_assert_cmpint(r.status, ==, 1);
+    g_assert_nonnull(strstr(r.err, "cannot instantiate"));
+    g_assert_nonnull(strstr(r.err, "time limit exceeded"));
+    run_clear(&r);
+    r = run(flag, "--fuel=1000", "-f", "f", start, NULL);
+    g_assert_cmpint(r.status, ==, 1);
+    g_assert_nonnull(strstr(r.err, "fuel exhausted"));
+    run_clear(&r);
+    r = run(flag, "--timeout=50", "-f", "spin", spin, NULL);
+    g_assert_cmpint(r.status, ==, 1);
+    g_assert_nonnull(strstr(r.err, "Exception: time limit exceeded"));
+    run_clear(&r);
+    r = run(flag, "--fuel=1000", "-f", "spin", spin, NULL);
+    g_assert_cmpint(r.status, ==, 1);
+    g_assert_nonnull(strstr(r.err, "Exception: fuel exhausted"));
+    run_clear(&r);
+    /* Limits that are not reached change nothing. */
+    r = run(flag, "--timeout=600000", "--fuel=10", "-f", "f", spin, NULL);
+    g_assert_cmpint(r.status, ==, 0);
+    g_assert_cmpstr(r.out, ==, "7\n");
+    run_clear(&r);
+  }
+  g_assert_cmpint(modes, >, 0);
+
+  r = run("--fuel=0", "-f", "f", spin, NULL);
+  g_assert_cmpint(r.status, ==, 2);
+  run_clear(&r);
+  r = run("--timeout=soon", "-f", "f", spin, NULL);
+  g_assert_cmpint(r.status, ==, 2);
+  run_clear(&r);
+  g_unlink(start);
+  g_unlink(spin);
+  g_rmdir(dir);
+}
+
 static void test_version_help(void)
 {
   Run r = run("--version", NULL);
@@ -238,6 +302,7 @@ int main(int argc, char **argv)
   g_test_add_func("/cli/wat", test_wat);
   g_test_add_func("/cli/modes", test_modes);
   g_test_add_func("/cli/stack-size", test_stack_size);
+  g_test_add_func("/cli/limits", test_limits);
   g_test_add_func("/cli/version-help", test_version_help);
   return g_test_run();
 }

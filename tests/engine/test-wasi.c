@@ -547,6 +547,98 @@ static void test_poll_fd(Fixture *fx, gconstpointer data)
   g_assert_cmpint(wcall(fx, "poll_oneoff", 4, A(BUF), A(BUF + 512), A(0), A(RESULT)), ==, E_INVAL);
 }
 
+/* Blocking WASI calls wake on an interrupt (wasm_runtime_terminate from
+ * another thread, as a host's time limit or the CLI's does): the call
+ * traps with "terminated by user" instead of sleeping or reading on.  The
+ * pause before terminating only makes it likely that the guest is already
+ * blocked; the outcome is the same either way. */
+typedef struct Blocked {
+  Fixture *fx;
+  const char *name; /* poll_oneoff or fd_read */
+  bool ok;
+  char exception[128];
+} Blocked;
+
+static gpointer run_blocked(gpointer data)
+{
+  Blocked *b = data;
+  Fixture *fx = b->fx;
+  wasm_function_inst_t f = wasm_runtime_lookup_function(fx->inst, b->name);
+  wasm_val_t args[4], result[1];
+  for (int i = 0; i < 4; i++)
+    args[i].kind = WASM_I32;
+  if (strcmp(b->name, "poll_oneoff") == 0) {
+    args[0].of.i32 = BUF, args[1].of.i32 = BUF + 64, args[2].of.i32 = 1, args[3].of.i32 = RESULT;
+  } else {
+    args[0].of.i32 = 0, args[1].of.i32 = IOVS, args[2].of.i32 = 1, args[3].of.i32 = RESULT;
+  }
+  b->ok = wasm_runtime_call_wasm_a(fx->env, f, 1, result, 4, args);
+  g_strlcpy(b->exception, wasm_runtime_get_exception(fx->inst) ? wasm_runtime_get_exception(fx->inst) : "",
+            sizeof b->exception);
+  return NULL;
+}
+
+static void terminate_blocked(Fixture *fx, const char *name)
+{
+  Blocked b = {.fx = fx, .name = name};
+  GThread *thread = g_thread_new("blocked", run_blocked, &b);
+  g_usleep(50000);
+  wasm_runtime_terminate(fx->inst);
+  g_thread_join(thread);
+  g_assert_false(b.ok);
+  g_assert_cmpstr(b.exception, ==, "Exception: terminated by user");
+  /* usable again once the exception is cleared */
+  wasm_runtime_clear_exception(fx->inst);
+  g_assert_cmpint(wcall(fx, "fd_prestat_get", 2, A(3), A(RESULT)), ==, 0);
+}
+
+static void test_interrupt_poll(Fixture *fx, gconstpointer data)
+{
+  /* a clock subscription of one hour */
+  uint8_t *sub = mem(fx, BUF);
+  memset(sub, 0, 48);
+  uint64_t timeout = 3600ull * 1000000000ull;
+  uint32_t clock_id = 1;
+  memcpy(sub + 16, &clock_id, 4);
+  memcpy(sub + 24, &timeout, 8);
+  terminate_blocked(fx, "poll_oneoff");
+}
+
+static void test_interrupt_read(void)
+{
+  /* stdin is a pipe nobody writes to */
+  int pipe_fds[2];
+  g_assert_cmpint(pipe(pipe_fds), ==, 0);
+  char err[256];
+  Fixture fx = {0};
+  fx.module = wasm_runtime_load(shim_bytes, (uint32_t)shim_size, err, sizeof err);
+  g_assert_nonnull(fx.module);
+  char *dir = g_dir_make_tmp("wasmplug-wasi-XXXXXX", NULL);
+  WASIDirectory dirs[1] = {{"sandbox", dir, false}};
+  WASIArguments args;
+  memset(&args, 0, sizeof args);
+  args.dirs = dirs;
+  args.dir_count = 1;
+  args.stdin_fd = pipe_fds[0];
+  args.stdout_fd = args.stderr_fd = -1;
+  fx.inst = wasm_runtime_instantiate_wasi(fx.module, NULL, &args, err, sizeof err);
+  g_assert_nonnull(fx.inst);
+  fx.env = wasm_runtime_get_exec_env_singleton(fx.inst);
+  memcpy(mem(&fx, IOVS), &(uint32_t[2]){BUF, 16}, 8);
+  terminate_blocked(&fx, "fd_read");
+  /* the read itself still works once there is something to read */
+  g_assert_cmpint(write(pipe_fds[1], "data", 4), ==, 4);
+  g_assert_cmpint(wcall(&fx, "fd_read", 4, A(0), A(IOVS), A(1), A(RESULT)), ==, 0);
+  g_assert_cmpuint(load32(&fx, RESULT), ==, 4);
+  g_assert_cmpmem(mem(&fx, BUF), 4, "data", 4);
+  wasm_runtime_deinstantiate(fx.inst);
+  wasm_runtime_unload(fx.module);
+  close(pipe_fds[0]);
+  close(pipe_fds[1]);
+  g_rmdir(dir);
+  g_free(dir);
+}
+
 /* The command-line tool's WASI flags: mistakes are usage errors (2), a
  * grant that cannot be opened a one-line failure (1). */
 static int run_cli(const char *a1, const char *a2, char **err)
@@ -648,6 +740,8 @@ int main(int argc, char **argv)
   const char *mode = g_getenv("WP_TEST_MODE");
   if (mode && strcmp(mode, "fast-interp") == 0)
     init.running_mode = Mode_Fast_Interp;
+  if (mode && strcmp(mode, "llvm-jit") == 0)
+    init.running_mode = Mode_LLVM_JIT;
   g_assert_true(wasm_runtime_full_init(&init));
 
 #define ADD(name, fn, grants)                                                            \
@@ -663,6 +757,8 @@ int main(int argc, char **argv)
   ADD("/wasi/poll/clock", test_poll_clock, 1);
   ADD("/wasi/poll/fd", test_poll_fd, 1);
   ADD("/wasi/proc-exit", test_proc_exit, 1);
+  ADD("/wasi/interrupt/poll-oneoff", test_interrupt_poll, 1);
+  g_test_add_func("/wasi/interrupt/fd-read-pipe", test_interrupt_read);
   g_test_add_func("/wasi/module-args", test_module_args);
   g_test_add_func("/wasi/cli-flags", test_cli_flags);
   int r = g_test_run();

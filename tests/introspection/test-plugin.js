@@ -170,7 +170,7 @@ test('host-call answered', () => {
     assertEqual(seen, [['env.add', '(ix)', [2, 40]], ['env.log', 'hello']], 'handlers called');
 });
 
-test('host-call handler that throws in JS traps naming the import', () => {
+test('host-call handler that throws in JS fails with HOST naming the import', () => {
     const {plugin} = loadPlugin();
     let throwing = true;
 
@@ -181,19 +181,19 @@ test('host-call handler that throws in JS traps naming the import', () => {
         return new GLib.Variant('(x)', [a + b]);
     });
     print('# gjs logs the exception of this handler on stderr ("JS ERROR"): on purpose');
-    assertThrowsWasmplug(() => call(plugin, 'call_add', '(ix)', [1, 2]), Wasmplug.Error.TRAP,
+    assertThrowsWasmplug(() => call(plugin, 'call_add', '(ix)', [1, 2]), Wasmplug.Error.HOST,
         /env\.add/, 'a throwing handler');
     throwing = false;
     assertEqual(call(plugin, 'call_add', '(ix)', [1, 2]), [3], 'the next call works');
 });
 
-test('host-call unanswered or answered with the wrong type traps', () => {
+test('host-call unanswered or answered with the wrong type fails with HOST', () => {
     const {plugin} = loadPlugin();
 
-    assertThrowsWasmplug(() => call(plugin, 'say', null), Wasmplug.Error.TRAP, /env\.log/,
+    assertThrowsWasmplug(() => call(plugin, 'say', null), Wasmplug.Error.HOST, /env\.log/,
         'no handler');
     const id = plugin.connect('host-call::env.add', () => new GLib.Variant('(s)', ['no']));
-    assertThrowsWasmplug(() => call(plugin, 'call_add', '(ix)', [1, 2]), Wasmplug.Error.TRAP,
+    assertThrowsWasmplug(() => call(plugin, 'call_add', '(ix)', [1, 2]), Wasmplug.Error.HOST,
         /env\.add/, 'wrong type');
     plugin.disconnect(id);
     // A handler returning null lets the next one answer.

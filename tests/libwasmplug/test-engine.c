@@ -215,7 +215,7 @@ test_engine_load_errors (void)
   g_clear_error (&error);
 
   g_assert_null (wasmplug_engine_load_module_from_file (engine, missing, NULL, &error));
-  g_assert_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_LOAD);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
   g_clear_error (&error);
 }
 
@@ -255,7 +255,7 @@ test_engine_load_async (void)
   wasmplug_engine_load_module_async (engine, missing, NULL, loaded, &data);
   g_main_loop_run (data.loop);
   g_assert_null (data.module);
-  g_assert_error (data.error, WASMPLUG_ERROR, WASMPLUG_ERROR_LOAD);
+  g_assert_error (data.error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
   g_clear_error (&data.error);
   g_main_loop_unref (data.loop);
 }

@@ -163,7 +163,7 @@ test_host_unanswered (Fixture       *f,
   /* A handler of another import does not answer this one. */
   g_signal_connect (f->plugin, "host-call::env.add", G_CALLBACK (on_add), f);
   g_assert_null (wasmplug_plugin_call (f->plugin, "say", NULL, &error));
-  g_assert_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_TRAP);
+  g_assert_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_HOST);
   g_test_message ("%s", error->message);
   g_assert_nonnull (strstr (error->message, "env.log"));
   g_assert_nonnull (strstr (error->message, "no handler"));
@@ -173,7 +173,7 @@ test_host_unanswered (Fixture       *f,
    * runs, in order, until one answers. */
   g_signal_connect (f->plugin, "host-call", G_CALLBACK (on_pass), &passed);
   g_assert_null (wasmplug_plugin_call (f->plugin, "say", NULL, &error));
-  g_assert_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_TRAP);
+  g_assert_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_HOST);
   g_assert_cmpuint (passed, ==, 1);
   g_clear_error (&error);
 
@@ -199,7 +199,7 @@ test_host_wrong_type (Fixture       *f,
   id = g_signal_connect (f->plugin, "host-call::env.add", G_CALLBACK (on_wrong_type), f);
   g_assert_null (wasmplug_plugin_call (f->plugin, "call_add", g_variant_new ("(ix)", 1, (gint64) 2),
                                        &error));
-  g_assert_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_TRAP);
+  g_assert_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_HOST);
   g_test_message ("%s", error->message);
   g_assert_nonnull (strstr (error->message, "env.add"));
   g_assert_nonnull (strstr (error->message, "(s)"));
@@ -210,14 +210,14 @@ test_host_wrong_type (Fixture       *f,
   id = g_signal_connect (f->plugin, "host-call::env.add", G_CALLBACK (on_not_tuple), f);
   g_assert_null (wasmplug_plugin_call (f->plugin, "call_add", g_variant_new ("(ix)", 1, (gint64) 2),
                                        &error));
-  g_assert_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_TRAP);
+  g_assert_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_HOST);
   g_clear_error (&error);
   g_signal_handler_disconnect (f->plugin, id);
 
   /* env.log has no results: a value is the wrong answer. */
   g_signal_connect (f->plugin, "host-call::env.log", G_CALLBACK (on_one_value), f);
   g_assert_null (wasmplug_plugin_call (f->plugin, "say", NULL, &error));
-  g_assert_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_TRAP);
+  g_assert_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_HOST);
   g_clear_error (&error);
 
   g_signal_connect (f->plugin, "host-call::env.add", G_CALLBACK (on_add), f);

@@ -204,6 +204,60 @@ test_sandbox_memory_limit (void)
   g_assert_null (big);
 }
 
+/* max-table-elements caps table.grow and refuses larger tables, in every
+ * mode of the build; the default cap (10,000,000) holds without it. */
+static void
+test_sandbox_table_limit (void)
+{
+  g_autoptr(WasmplugEngine) engine = wasmplug_engine_new ();
+  g_autoptr(WasmplugSandbox) sandbox = wasmplug_sandbox_new ();
+  g_autoptr(GError) error = NULL;
+  guint elements = 0;
+  int modes = 0;
+
+  g_assert_cmpuint (wasmplug_sandbox_get_max_table_elements (sandbox), ==, 0);
+  wasmplug_sandbox_set_max_table_elements (sandbox, 1000);
+  g_object_get (sandbox, "max-table-elements", &elements, NULL);
+  g_assert_cmpuint (elements, ==, 1000);
+
+  for (WasmplugMode mode = WASMPLUG_MODE_CLASSIC_INTERP; mode <= WASMPLUG_MODE_AOT; mode++)
+    {
+      g_autoptr(WasmplugPlugin) plugin = NULL;
+      g_autoptr(WasmplugPlugin) refused = NULL;
+      g_autoptr(WasmplugPlugin) free_plugin = NULL;
+
+      if (!wasmplug_engine_supports_mode (engine, mode))
+        continue;
+      modes++;
+      wasmplug_sandbox_set_max_table_elements (sandbox, 1000);
+      plugin = instantiate_with (engine, "tables", sandbox, &error);
+      g_assert_no_error (error);
+      g_object_set (plugin, "mode", mode, NULL);
+      g_assert_cmpint (call_i32 (plugin, "grow", g_variant_new ("(i)", 990)), ==, 10);
+      g_assert_cmpint (call_i32 (plugin, "grow", g_variant_new ("(i)", 1)), ==, -1);
+      g_assert_cmpint (call_i32 (plugin, "grow", g_variant_new ("(i)", 0x10000000)), ==, -1);
+      g_assert_cmpint (call_i32 (plugin, "size", NULL), ==, 1000);
+
+      /* The second table starts with 100 elements: above a cap of 50. */
+      wasmplug_sandbox_set_max_table_elements (sandbox, 50);
+      refused = instantiate_with (engine, "tables", sandbox, &error);
+      g_assert_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_LIMIT);
+      g_assert_nonnull (strstr (error->message, "exceeds the limit of 50 elements"));
+      g_assert_null (refused);
+      g_clear_error (&error);
+
+      /* Without a sandbox limit, the engine's cap: 2^28 elements (2 GiB of
+       * references) are refused at once, with nothing allocated. */
+      free_plugin = instantiate_with (engine, "tables", NULL, &error);
+      g_assert_no_error (error);
+      g_object_set (free_plugin, "mode", mode, NULL);
+      g_assert_cmpint (call_i32 (free_plugin, "grow", g_variant_new ("(i)", 0x10000000)), ==, -1);
+      g_assert_cmpint (call_i32 (free_plugin, "grow", g_variant_new ("(i)", 10000000 - 9)), ==, -1);
+      g_assert_cmpint (call_i32 (free_plugin, "size", NULL), ==, 10);
+    }
+  g_assert_cmpint (modes, >, 0);
+}
+
 static void
 test_sandbox_stack_size (void)
 {
@@ -241,6 +295,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sandbox/environment", test_sandbox_environment);
   g_test_add_func ("/sandbox/memory-limit", test_sandbox_memory_limit);
   g_test_add_func ("/sandbox/stack-size", test_sandbox_stack_size);
+  g_test_add_func ("/sandbox/table-limit", test_sandbox_table_limit);
 
   return g_test_run ();
 }

@@ -36,5 +36,18 @@ if [ -n "$missing" ]; then
   expect "running mode '$missing' is not supported by this build"
 fi
 
+# --fuel and --timeout stop start functions and invokes looping for ever,
+# in every mode the build has.
+for mode in $("$tool" --list-modes | awk '$2 == "supported" { print $1 }'); do
+  out=$("$wast" --mode="$mode" --fuel=1000 "$dir/runner/fuel.wast" 2>&1); rc=$?
+  [ "$rc" -eq 0 ] || fail "fuel.wast ($mode): exit $rc, want 0: $out"
+  expect 'fuel.wast: 7/7 passed, 0 failed'
+  out=$("$wast" --mode="$mode" --timeout=50 "$dir/runner/timeout.wast" 2>&1); rc=$?
+  [ "$rc" -eq 0 ] || fail "timeout.wast ($mode): exit $rc, want 0: $out"
+  expect 'timeout.wast: 7/7 passed, 0 failed'
+done
+out=$("$wast" --fuel=0 "$dir/runner/fuel.wast" 2>&1); rc=$?
+[ "$rc" -eq 2 ] || fail "--fuel=0: exit $rc, want 2"
+
 [ "$status" -eq 0 ] && echo "ok: the runner reports failures as it should"
 exit "$status"
