@@ -50,6 +50,8 @@ struct _WasmplugEngine
   GObject parent_instance;
 
   WasmplugMode default_mode;
+  char *cache_dir;           /* the AOT code cache */
+  guint64 cache_max_size;
   GPtrArray *search_paths;   /* of char *, NULL-terminated */
   GListStore *plugins;       /* of WasmplugPluginInfo */
   GPtrArray *plugin_errors;  /* of GError */
@@ -70,6 +72,8 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (WasmplugEngine, wasmplug_engine, G_TYPE_OBJECT,
 enum {
   PROP_0,
   PROP_DEFAULT_MODE,
+  PROP_CACHE_DIR,
+  PROP_CACHE_MAX_SIZE,
   PROP_LOADED_PLUGINS,
   N_PROPS
 };
@@ -148,7 +152,7 @@ _wasmplug_mode_to_running_mode (WasmplugMode mode)
     case WASMPLUG_MODE_FAST_JIT: return Mode_Fast_JIT;
     case WASMPLUG_MODE_LLVM_JIT: return Mode_LLVM_JIT;
     case WASMPLUG_MODE_MULTI_TIER_JIT: return Mode_Multi_Tier_JIT;
-    case WASMPLUG_MODE_AOT:
+    case WASMPLUG_MODE_AOT: return Mode_AOT;
     default:
       return -1;
     }
@@ -164,6 +168,7 @@ _wasmplug_mode_from_running_mode (RunningMode mode)
     case Mode_Fast_JIT: return WASMPLUG_MODE_FAST_JIT;
     case Mode_LLVM_JIT: return WASMPLUG_MODE_LLVM_JIT;
     case Mode_Multi_Tier_JIT: return WASMPLUG_MODE_MULTI_TIER_JIT;
+    case Mode_AOT: return WASMPLUG_MODE_AOT;
     case Mode_Default:
     default:
       return WASMPLUG_MODE_AUTO;
@@ -182,6 +187,12 @@ wasmplug_engine_get_property (GObject    *object,
     {
     case PROP_DEFAULT_MODE:
       g_value_set_enum (value, self->default_mode);
+      break;
+    case PROP_CACHE_DIR:
+      g_value_set_string (value, self->cache_dir);
+      break;
+    case PROP_CACHE_MAX_SIZE:
+      g_value_set_uint64 (value, self->cache_max_size);
       break;
     case PROP_LOADED_PLUGINS:
       g_value_set_boxed (value, wasmplug_engine_get_loaded_plugins (self));
@@ -219,6 +230,28 @@ wasmplug_engine_set_property (GObject      *object,
           }
       }
       break;
+    case PROP_CACHE_DIR:
+      {
+        const char *dir = g_value_get_string (value);
+        g_autofree char *fallback = NULL;
+
+        if (dir == NULL) /* construction, or back to the default */
+          dir = fallback = g_build_filename (g_get_user_cache_dir (), "wasmplug", NULL);
+        if (g_strcmp0 (dir, self->cache_dir) != 0)
+          {
+            g_free (self->cache_dir);
+            self->cache_dir = g_strdup (dir);
+            g_object_notify_by_pspec (object, pspec);
+          }
+      }
+      break;
+    case PROP_CACHE_MAX_SIZE:
+      if (self->cache_max_size != g_value_get_uint64 (value))
+        {
+          self->cache_max_size = g_value_get_uint64 (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -240,6 +273,7 @@ wasmplug_engine_finalize (GObject *object)
 {
   WasmplugEngine *self = WASMPLUG_ENGINE (object);
 
+  g_free (self->cache_dir);
   g_signal_handlers_disconnect_by_data (self->plugins, self);
   g_ptr_array_unref (self->search_paths);
   g_object_unref (self->plugins);
@@ -274,6 +308,32 @@ wasmplug_engine_class_init (WasmplugEngineClass *klass)
     g_param_spec_enum ("default-mode", NULL, NULL,
                        WASMPLUG_TYPE_MODE, WASMPLUG_MODE_AUTO,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * WasmplugEngine:cache-dir:
+   *
+   * The AOT code cache: where modules compiled ahead of time are kept, so
+   * that a plugin run in %WASMPLUG_MODE_AOT starts at native speed from
+   * its second load on.  Entries are keyed by the module, the runtime
+   * version and this CPU; one that no longer fits is compiled again,
+   * silently.  Defaults to `wasmplug` in the user's cache directory
+   * (g_get_user_cache_dir()); setting %NULL restores that.
+   */
+  properties[PROP_CACHE_DIR] =
+    g_param_spec_string ("cache-dir", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY |
+                         G_PARAM_STATIC_STRINGS);
+
+  /**
+   * WasmplugEngine:cache-max-size:
+   *
+   * The size bound of [property@Engine:cache-dir] in bytes: the least
+   * recently used entries are removed beyond it.  0 means the default,
+   * 1 GiB.
+   */
+  properties[PROP_CACHE_MAX_SIZE] =
+    g_param_spec_uint64 ("cache-max-size", NULL, NULL, 0, G_MAXUINT64, 0,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
    * WasmplugEngine:loaded-plugins:
@@ -434,7 +494,6 @@ wasmplug_engine_supports_mode (WasmplugEngine *self,
   g_return_val_if_fail (WASMPLUG_IS_ENGINE (self), FALSE);
 
   running = _wasmplug_mode_to_running_mode (mode);
-  /* No AOT loader yet: AOT (running = -1) is unsupported. */
   return running >= 0 && wasm_runtime_is_running_mode_supported ((RunningMode) running);
 }
 
@@ -491,31 +550,18 @@ wasmplug_engine_get_supported_modes (WasmplugEngine *self,
   return (WasmplugMode *) (void *) g_array_free (modes, FALSE);
 }
 
-/**
- * wasmplug_engine_load_module:
- * @self: an engine
- * @bytes: the module, in the WebAssembly binary format
- * @error: return location for a #GError
- *
- * Decodes and validates a module.  The bytes are copied.
- *
- * Returns: (transfer full): the module, or %NULL with
- *   %WASMPLUG_ERROR_LOAD (not a module, malformed) or
- *   %WASMPLUG_ERROR_VALIDATION (a type error)
- */
-WasmplugModule *
-wasmplug_engine_load_module (WasmplugEngine *self,
-                             GBytes         *bytes,
-                             GError        **error)
+/* Loads the bytes, with AOT code for a .wasm when with_aot (the cache's
+ * entry, or compiled now), else as they are. */
+static WasmplugModule *
+load_module (WasmplugEngine *self,
+             GBytes         *bytes,
+             gboolean        with_aot,
+             GError        **error)
 {
   char message[256] = "";
   wasm_module_t module;
   gsize size;
   const guint8 *data;
-
-  g_return_val_if_fail (WASMPLUG_IS_ENGINE (self), NULL);
-  g_return_val_if_fail (bytes != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   data = g_bytes_get_data (bytes, &size);
   if (size > G_MAXUINT32)
@@ -528,7 +574,20 @@ wasmplug_engine_load_module (WasmplugEngine *self,
     }
   /* wasm_runtime_load copies the bytes and does not write to them; its
    * parameter is not const only for WAMR compatibility. */
-  module = wasm_runtime_load ((uint8_t *) data, (uint32_t) size, message, sizeof message);
+  if (with_aot)
+    {
+      /* The runtime has one cache setting: each engine gives its own for
+       * the time of its load. */
+      static GMutex cache_lock;
+
+      g_mutex_lock (&cache_lock);
+      wasm_runtime_set_aot_cache (self->cache_dir, self->cache_max_size);
+      module = wasm_runtime_load_with_aot ((uint8_t *) data, (uint32_t) size, message,
+                                           sizeof message);
+      g_mutex_unlock (&cache_lock);
+    }
+  else
+    module = wasm_runtime_load ((uint8_t *) data, (uint32_t) size, message, sizeof message);
   if (module == NULL)
     {
       /* The C API has one failure for both steps: the validator's messages
@@ -543,6 +602,52 @@ wasmplug_engine_load_module (WasmplugEngine *self,
       return NULL;
     }
   return _wasmplug_module_new (self, module);
+}
+
+/**
+ * wasmplug_engine_load_module:
+ * @self: an engine
+ * @bytes: the module, in the WebAssembly binary format, or an AOT file
+ *   made by `wasmplug-compile`
+ * @error: return location for a #GError
+ *
+ * Decodes and validates a module.  The bytes are copied.  While the
+ * engine's [property@Engine:default-mode] is %WASMPLUG_MODE_AOT, a `.wasm`
+ * module is given AOT code from [property@Engine:cache-dir], or compiled
+ * and stored there (where this build has the AOT compiler).
+ *
+ * Returns: (transfer full): the module, or %NULL with
+ *   %WASMPLUG_ERROR_LOAD (not a module, malformed) or
+ *   %WASMPLUG_ERROR_VALIDATION (a type error)
+ */
+WasmplugModule *
+wasmplug_engine_load_module (WasmplugEngine *self,
+                             GBytes         *bytes,
+                             GError        **error)
+{
+  g_return_val_if_fail (WASMPLUG_IS_ENGINE (self), NULL);
+  g_return_val_if_fail (bytes != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return load_module (self, bytes, self->default_mode == WASMPLUG_MODE_AOT, error);
+}
+
+static WasmplugModule *
+load_module_from_file (WasmplugEngine *self,
+                       GFile          *file,
+                       gboolean        with_aot,
+                       GCancellable   *cancellable,
+                       GError        **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  /* A file that cannot be read keeps GIO's error (G_IO_ERROR_NOT_FOUND,
+   * ..._PERMISSION_DENIED, ...), as g_file_load_contents() gives it:
+   * that is what GIO users test for. */
+  bytes = g_file_load_bytes (file, cancellable, NULL, error);
+  if (bytes == NULL)
+    return NULL;
+  return load_module (self, bytes, with_aot, error);
 }
 
 /**
@@ -565,19 +670,12 @@ wasmplug_engine_load_module_from_file (WasmplugEngine *self,
                                        GCancellable   *cancellable,
                                        GError        **error)
 {
-  g_autoptr(GBytes) bytes = NULL;
-
   g_return_val_if_fail (WASMPLUG_IS_ENGINE (self), NULL);
   g_return_val_if_fail (G_IS_FILE (file), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  /* A file that cannot be read keeps GIO's error (G_IO_ERROR_NOT_FOUND,
-   * ..._PERMISSION_DENIED, ...), as g_file_load_contents() gives it:
-   * that is what GIO users test for. */
-  bytes = g_file_load_bytes (file, cancellable, NULL, error);
-  if (bytes == NULL)
-    return NULL;
-  return wasmplug_engine_load_module (self, bytes, error);
+  return load_module_from_file (self, file, self->default_mode == WASMPLUG_MODE_AOT, cancellable,
+                                error);
 }
 
 static void
@@ -973,8 +1071,13 @@ wasmplug_engine_load_plugin (WasmplugEngine     *self,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  module = wasmplug_engine_load_module_from_file (self, wasmplug_plugin_info_get_module_file (info),
-                                                  cancellable, &local_error);
+  /* a plugin that prefers AOT gets AOT code (from the cache from its
+   * second load on) */
+  mode = wasmplug_plugin_info_get_preferred_mode (info);
+  module = load_module_from_file (self, wasmplug_plugin_info_get_module_file (info),
+                                  mode == WASMPLUG_MODE_AOT ||
+                                    self->default_mode == WASMPLUG_MODE_AOT,
+                                  cancellable, &local_error);
   if (module == NULL || g_cancellable_set_error_if_cancelled (cancellable, &local_error))
     goto fail;
 
@@ -984,7 +1087,6 @@ wasmplug_engine_load_plugin (WasmplugEngine     *self,
   if (plugin == NULL)
     goto fail;
 
-  mode = wasmplug_plugin_info_get_preferred_mode (info);
   if (mode != WASMPLUG_MODE_AUTO)
     {
       if (!wasmplug_engine_supports_mode (self, mode))

@@ -443,10 +443,17 @@ static int
 running_mode_now (WasmplugPlugin *self)
 {
   WasmplugMode target = self->mode;
+  int running;
 
   if (target == WASMPLUG_MODE_AUTO)
     target = wasmplug_engine_get_default_mode (wasmplug_module_get_engine (self->module));
-  return _wasmplug_mode_to_running_mode (target);
+  running = _wasmplug_mode_to_running_mode (target);
+  /* AOT for a module without AOT code (not loaded for it): the engine's
+   * automatic choice, as the C API means it */
+  if (running == Mode_AOT && self->inst != NULL &&
+      !wasm_runtime_module_has_aot_code (wasm_runtime_get_module (self->inst)))
+    running = Mode_Default;
+  return running;
 }
 
 /* `running` is the RunningMode to apply, or -1 for the mode in force now

@@ -16,7 +16,8 @@ G_BEGIN_DECLS
  * natives must outlive the instances linked to them). */
 void _wasmplug_runtime_ensure (void);
 
-/* WASMPLUG_MODE_AUTO is Mode_Default; AOT has no running mode (-1). */
+/* WASMPLUG_MODE_AUTO is Mode_Default, WASMPLUG_MODE_AOT Mode_AOT; -1 for a
+ * value that is no mode. */
 int _wasmplug_mode_to_running_mode (WasmplugMode mode);
 WasmplugMode _wasmplug_mode_from_running_mode (RunningMode mode);
 

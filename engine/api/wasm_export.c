@@ -21,6 +21,10 @@
 #include "../wasi/wasi.h"
 #include "api.h"
 #include "wp_config.h"
+#if WP_HAVE_AOT
+#include "../aot/aot.h"
+#include "../aot/aot_cache.h"
+#endif
 #if WP_HAVE_LLVM_JIT
 #include "../jit-llvm/llvm_jit.h"
 #endif
@@ -162,6 +166,9 @@ void wasm_runtime_destroy(void)
   registered_free(mods);
   native_unregister_all();
   tier_set_default(TIER_DEFAULT);
+#if WP_HAVE_AOT
+  aot_cache_configure(NULL, 0);
+#endif
 }
 
 void wasm_runtime_set_log_level(log_level_t level) { log_level = level; }
@@ -206,6 +213,8 @@ bool wasm_runtime_set_running_mode(wasm_module_inst_t module_inst, RunningMode r
 {
   if (!module_inst || !wasm_runtime_is_running_mode_supported(running_mode))
     return false;
+  if (running_mode == Mode_AOT && API_INST(module_inst)->module->aot_code == NULL)
+    return false; /* only a module loaded from an AOT file has AOT code */
   instance_set_running_mode(API_INST(module_inst), (int)running_mode);
   return true;
 }
@@ -235,19 +244,45 @@ package_type_t wasm_runtime_get_file_package_type(const uint8_t *buf, uint32_t s
   return get_package_type(buf, size);
 }
 
-wasm_module_t wasm_runtime_load(uint8_t *buf, uint32_t size, char *error_buf,
-                                uint32_t error_buf_size)
+static wasm_module_t load(uint8_t *buf, uint32_t size, bool with_aot, char *error_buf,
+                          uint32_t error_buf_size)
 {
   if (!buf) {
     error_set(error_buf, error_buf_size, "invalid argument: no module bytes");
     return NULL;
   }
-  Module *m = decode_module(buf, size, error_buf, error_buf_size);
-  if (!m)
-    return NULL;
-  if (!validate_module(m, error_buf, error_buf_size)) {
-    module_free(m);
-    return NULL;
+  Module *m;
+  if (size >= 4 && memcmp(buf, "\0aot", 4) == 0) {
+#if WP_HAVE_AOT
+    m = aot_load_module(buf, size, error_buf, error_buf_size);
+#else
+    m = NULL;
+    error_set(error_buf, error_buf_size, "this build cannot run AOT files (built with -Daot=disabled)");
+#endif
+    if (!m)
+      return NULL;
+  } else {
+    m = decode_module(buf, size, error_buf, error_buf_size);
+    if (!m)
+      return NULL;
+    if (!validate_module(m, error_buf, error_buf_size)) {
+      module_free(m);
+      return NULL;
+    }
+#if WP_HAVE_AOT
+    if (with_aot) {
+      /* from the AOT cache or compiled now; without either the module
+       * keeps running as it would otherwise */
+      AotCacheOptions options = {3, 0, WP_BOUNDS_CHECKS};
+      Module *compiled = aot_cache_load_module(buf, size, m, &options);
+      if (compiled) {
+        module_free(m);
+        m = compiled;
+      }
+    }
+#else
+    (void)with_aot;
+#endif
   }
   ModuleRef *ref = calloc(1, sizeof *ref);
   if (!ref) {
@@ -258,6 +293,34 @@ wasm_module_t wasm_runtime_load(uint8_t *buf, uint32_t size, char *error_buf,
   ref->module = m;
   atomic_init(&ref->refcount, 1);
   return (wasm_module_t)ref;
+}
+
+wasm_module_t wasm_runtime_load(uint8_t *buf, uint32_t size, char *error_buf,
+                                uint32_t error_buf_size)
+{
+  /* AOT as the runtime's mode: .wasm modules are compiled ahead of time */
+  return load(buf, size, tier_get_default() == TIER_AOT, error_buf, error_buf_size);
+}
+
+wasm_module_t wasm_runtime_load_with_aot(uint8_t *buf, uint32_t size, char *error_buf,
+                                         uint32_t error_buf_size)
+{
+  return load(buf, size, true, error_buf, error_buf_size);
+}
+
+bool wasm_runtime_set_aot_cache(const char *dir, uint64_t max_size_bytes)
+{
+#if WP_HAVE_AOT
+  return aot_cache_configure(dir, max_size_bytes);
+#else
+  (void)dir, (void)max_size_bytes;
+  return false;
+#endif
+}
+
+bool wasm_runtime_module_has_aot_code(const wasm_module_t module)
+{
+  return module && API_MODULE(module)->module->aot_code != NULL;
 }
 
 void module_ref_acquire(ModuleRef *ref) { atomic_fetch_add(&ref->refcount, 1); }

@@ -171,6 +171,9 @@ typedef enum RunningMode {
   Mode_Multi_Tier_JIT,
   Mode_Fast_Interp, /* wasmplug extension: the fast interpreter (both
                        interpreters live in one binary here) */
+  Mode_AOT = 6,     /* wasmplug extension: code compiled ahead of time
+                       (wasmplug-compile); a module loaded from an AOT file
+                       runs in it unless its instance is set to another mode */
 } RunningMode;
 
 /* A host function offered to Wasm imports.  `symbol` is the import's field
@@ -428,9 +431,35 @@ WASM_RUNTIME_API_EXTERN package_type_t wasm_runtime_get_file_package_type(const 
 
 /* Decodes and validates a binary module.  The bytes are copied: the buffer
  * may be freed after the call.  On failure returns NULL and writes the
- * message (naming the byte offset) to error_buf. */
+ * message (naming the byte offset) to error_buf.  An AOT file
+ * (wasmplug-compile) is recognised by its magic and runs its AOT code; a
+ * .wasm loaded while the runtime's default mode is Mode_AOT is given AOT
+ * code as wasm_runtime_load_with_aot does. */
 WASM_RUNTIME_API_EXTERN wasm_module_t wasm_runtime_load(uint8_t *buf, uint32_t size,
                                                         char *error_buf, uint32_t error_buf_size);
+
+/* wasmplug extension: loads like wasm_runtime_load and gives a .wasm module
+ * AOT code, from the AOT code cache if it holds an entry this runtime and
+ * CPU can run, else compiled now on worker threads (where this build has
+ * the AOT compiler) and stored in the cache.  Without a usable entry or a
+ * compiler, or when compiling fails, the module loads without AOT code
+ * (never an error for that).  Instances of a module with AOT code run it
+ * unless set to another mode. */
+WASM_RUNTIME_API_EXTERN wasm_module_t wasm_runtime_load_with_aot(uint8_t *buf, uint32_t size,
+                                                                 char *error_buf,
+                                                                 uint32_t error_buf_size);
+
+/* wasmplug extension: the AOT code cache, a directory of AOT files keyed by
+ * the module's hash, the runtime version, this CPU's features and the
+ * compile options; made when first written, written atomically (processes
+ * may share it), kept under max_size_bytes (0: 1 GiB) by removing the least
+ * recently used entries.  A NULL dir turns the cache off.  False when the
+ * build has no AOT support. */
+WASM_RUNTIME_API_EXTERN bool wasm_runtime_set_aot_cache(const char *dir, uint64_t max_size_bytes);
+
+/* wasmplug extension: true when the module has AOT code (loaded from an AOT
+ * file, or given it by wasm_runtime_load_with_aot). */
+WASM_RUNTIME_API_EXTERN bool wasm_runtime_module_has_aot_code(const wasm_module_t module);
 
 /* Drops the caller's reference; instances of the module keep it alive. */
 WASM_RUNTIME_API_EXTERN void wasm_runtime_unload(wasm_module_t module);

@@ -50,7 +50,9 @@ void *llvm_helper_address(LlvmHelper h);
 
 typedef struct LlvmTranslateOptions {
   const char *prefix;    /* symbol prefix, unique per Wasm module in one JIT */
-  void *_Atomic *slots;  /* the module's code slots, one per definition */
+  void *_Atomic *slots;  /* the module's code slots, one per definition; NULL
+                            for AOT: calls outside the unit go to the
+                            callee's symbol, and no address is baked in */
   bool bounds_checks;    /* explicit memory bounds checks (unguarded memory) */
 } LlvmTranslateOptions;
 

@@ -326,6 +326,13 @@ static void call(Func *f, uint32_t index)
     return;
   }
   uint32_t def = index - m->num_imported_funcs;
+  if (!u->funcs[def] && !u->opt->slots) {
+    /* AOT: the callee is in another object of the same file, which the
+     * loader links by its symbol */
+    char name[64];
+    llvm_function_symbol(name, sizeof name, u->opt->prefix, def);
+    u->funcs[def] = LLVMAddFunction(u->mod, name, ft);
+  }
   if (u->funcs[def]) {
     emit_call(f, t, ft, u->funcs[def], NULL, fi);
     return;
@@ -349,7 +356,16 @@ static void call_indirect(Func *f, uint32_t type_index, uint32_t table)
   wl_trap_index_if(f, LLVMBuildIsNull(b, fi, ""), TRAP_UNINITIALIZED_ELEMENT, i);
 
   const FuncType *want = &u->m->types[type_index];
-  LLVMValueRef want_p = LLVMConstIntToPtr(wl_const_i64(u, (uint64_t)(uintptr_t)want), u->t_ptr);
+  LLVMValueRef want_p;
+  if (u->opt->slots) {
+    want_p = LLVMConstIntToPtr(wl_const_i64(u, (uint64_t)(uintptr_t)want), u->t_ptr);
+  } else {
+    /* AOT: no address is known before loading; the running instance's
+     * module is the one this code was compiled from */
+    LLVMValueRef module = wl_load(f, u->t_ptr, f->inst, offsetof(Instance, module), true);
+    LLVMValueRef types = wl_load(f, u->t_ptr, module, offsetof(Module, types), true);
+    want_p = wl_gep(f, types, (uint64_t)type_index * sizeof(FuncType));
+  }
   LLVMValueRef type = wl_load(f, u->t_ptr, fi, offsetof(FuncInst, type), false);
   LLVMBasicBlockRef compare = wl_new_block(f, "type_compare");
   LLVMBasicBlockRef ok = wl_new_block(f, "type_ok");

@@ -133,6 +133,8 @@ void module_free(Module *m)
     ((TierCache *)m->llvm_code)->release(m->llvm_code);
   if (m->jit_code)
     ((TierCache *)m->jit_code)->release(m->jit_code);
+  if (m->aot_code)
+    ((TierCache *)m->aot_code)->release(m->aot_code);
 
   free(m->bytes);
   free(m);

@@ -263,6 +263,9 @@ typedef struct Module {
   void *fast_interp_code;
   void *jit_code;
   void *_Atomic llvm_code; /* the LLVM JIT's (jit-llvm/llvm_jit.c) */
+  /* Code loaded from an AOT file (engine/aot/aot.c): set once, when the
+   * module is loaded from one, and never for a module loaded from .wasm. */
+  void *aot_code;
 } Module;
 
 static inline const FuncType *module_func_type(const Module *m, uint32_t func_index)

@@ -19,6 +19,9 @@
 #if WP_HAVE_FAST_INTERP
 #include "../interp-fast/interp_fast.h"
 #endif
+#if WP_HAVE_AOT
+#include "../aot/aot.h"
+#endif
 #if WP_HAVE_LLVM_JIT
 #include "../jit-llvm/llvm_jit.h"
 #endif
@@ -43,6 +46,8 @@ bool tier_is_supported(int mode)
     /* tiers up from one JIT to the other: needs both, and its own
      * machinery (not written yet) */
     return WP_HAVE_MULTI_TIER_JIT && WP_HAVE_FAST_JIT && WP_HAVE_LLVM_JIT;
+  case TIER_AOT:
+    return WP_HAVE_AOT;
   default:
     return false;
   }
@@ -63,6 +68,8 @@ const char *tier_name(int mode)
     return "multi-tier-jit";
   case TIER_FAST_INTERP:
     return "fast-interp";
+  case TIER_AOT:
+    return "aot";
   default:
     return "unknown";
   }
@@ -92,19 +99,34 @@ int tier_automatic(void)
   return TIER_DEFAULT; /* a build with no tier at all */
 }
 
+static bool has_aot_code(const Instance *inst)
+{
+#if WP_HAVE_AOT
+  return inst != NULL && aot_module_has_code(inst->module);
+#else
+  (void)inst;
+  return false;
+#endif
+}
+
 int tier_effective(const Instance *inst)
 {
-  if (inst != NULL && inst->running_mode != TIER_DEFAULT && tier_is_supported(inst->running_mode))
+  bool aot = has_aot_code(inst);
+  if (inst != NULL && inst->running_mode != TIER_DEFAULT && tier_is_supported(inst->running_mode) &&
+      (inst->running_mode != TIER_AOT || aot))
     return inst->running_mode;
+  if (aot)
+    return TIER_AOT; /* an AOT file runs its AOT code */
   int mode = tier_get_default();
-  if (mode != TIER_DEFAULT)
+  if (mode != TIER_DEFAULT && mode != TIER_AOT)
     return mode;
   return tier_automatic();
 }
 
 bool tier_is_compiled(int mode)
 {
-  return mode == TIER_FAST_JIT || mode == TIER_LLVM_JIT || mode == TIER_MULTI_TIER_JIT;
+  return mode == TIER_FAST_JIT || mode == TIER_LLVM_JIT || mode == TIER_MULTI_TIER_JIT ||
+         mode == TIER_AOT;
 }
 
 void instance_set_running_mode(Instance *inst, int mode)
@@ -119,7 +141,15 @@ void tier_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
     runtime_call_host(env, f, argv);
     return;
   }
-  switch (tier_effective(f->instance)) {
+  int mode = tier_effective(f->instance);
+#if WP_HAVE_AOT
+  if (mode == TIER_AOT) {
+    if (aot_call(env, f, argv))
+      return;
+    mode = tier_automatic(); /* no AOT code for this one: interpret it */
+  }
+#endif
+  switch (mode) {
 #if WP_HAVE_CLASSIC_INTERP
   case TIER_INTERP:
     interp_classic_call(env, f, argv);

@@ -5,7 +5,9 @@
  *
  * Priority (DESIGN.md): instance mode > runtime default > automatic
  * (multi-tier if both JITs are built, else LLVM JIT, else Fast JIT, else the
- * fast interpreter, else the classic one).
+ * fast interpreter, else the classic one).  A module loaded from an AOT file
+ * runs its AOT code unless its instance's mode says otherwise; AOT mode for
+ * a module without AOT code means the automatic choice.
  */
 #ifndef WP_TIERS_H
 #define WP_TIERS_H
@@ -22,6 +24,7 @@ enum {
   TIER_LLVM_JIT = 3,
   TIER_MULTI_TIER_JIT = 4,
   TIER_FAST_INTERP = 5,
+  TIER_AOT = 6, /* runs only modules loaded from an AOT file */
   TIER_COUNT
 };
 

@@ -41,6 +41,7 @@
 
 static const char *program = "wasmplug-wast";
 static uint32_t code_cache_size; /* --jit-codecache-size, 0: the default */
+static bool aot_scripts; /* --mode=aot: every module must run AOT code */
 
 struct mode_name {
   const char *name;
@@ -53,6 +54,7 @@ static const struct mode_name mode_names[] = {
   {"fast-jit", Mode_Fast_JIT},
   {"llvm-jit", Mode_LLVM_JIT},
   {"multi-tier-jit", Mode_Multi_Tier_JIT},
+  {"aot", Mode_AOT}, /* each module compiled to an AOT file at load */
 };
 
 #define N_MODES (sizeof mode_names / sizeof mode_names[0])
@@ -342,6 +344,12 @@ static wasm_module_inst_t instantiate(Runner *r, wasm_module_t mod, char *err, u
   args.start_time_limit_ms = limit_timeout_ms;
   args.start_fuel = limit_fuel;
   wasm_module_inst_t inst = wasm_runtime_instantiate_ex(mod, &args, err, err_size);
+  if (inst && aot_scripts && wasm_runtime_get_running_mode(inst) != Mode_AOT) {
+    /* the module was not compiled: running it interpreted would prove nothing */
+    snprintf(err, err_size, "module not compiled to AOT code");
+    wasm_runtime_deinstantiate(inst);
+    return NULL;
+  }
   if (inst) {
     GROW(r->instances, r->num_instances, r->cap_instances);
     r->instances[r->num_instances++] = inst;
@@ -725,6 +733,7 @@ static bool run_file(const char *path, RunningMode mode, bool expect_simd, bool 
   memset(&init, 0, sizeof init);
   init.running_mode = mode;
   init.fast_jit_code_cache_size = code_cache_size;
+  aot_scripts = mode == Mode_AOT;
   if (!wasm_runtime_full_init(&init)) {
     printf("%s: cannot initialise the runtime\n", path);
     totals->failed++;
@@ -811,9 +820,11 @@ static void usage(FILE *out)
           "Runs WebAssembly spec scripts and reports each failure and the counts.\n"
           "\n"
           "Options:\n"
-          "  --mode=MODE                 interp, fast-interp, fast-jit, llvm-jit or\n"
-          "                              multi-tier-jit (default: the best built)\n"
-          "  --interp, --fast-interp, --fast-jit, --llvm-jit, --multi-tier-jit\n"
+          "  --mode=MODE                 interp, fast-interp, fast-jit, llvm-jit,\n"
+          "                              multi-tier-jit or aot (each module compiled to\n"
+          "                              an AOT file and loaded from it; default: the\n"
+          "                              best built)\n"
+          "  --interp, --fast-interp, --fast-jit, --llvm-jit, --multi-tier-jit, --aot\n"
           "                              the same as --mode=...\n"
           "  --llvm-jit-opt-level=N      LLVM optimisation level, 0-3 (default 3)\n"
           "  --llvm-jit-size-level=N     LLVM size level: 0 speed (default), 1 -Os, 2 -Oz\n"

@@ -24,7 +24,7 @@ static const char *program = "wasmplug";
 static void usage(FILE *out)
 {
   fprintf(out,
-          "Usage: %s [OPTIONS] MODULE.wasm|MODULE.wat [ARGS...]\n"
+          "Usage: %s [OPTIONS] MODULE.wasm|MODULE.wat|MODULE.aot [ARGS...]\n"
           "\n"
           "Runs a WebAssembly module: the export named by -f with ARGS as its\n"
           "numeric arguments (results are printed), or else the module's\n"
@@ -41,6 +41,12 @@ static void usage(FILE *out)
           "                            first call (default: each function at its first)\n"
           "  --multi-tier-jit          Fast JIT first, LLVM JIT tier-up\n"
           "  --jit-codecache-size=N    the Fast JIT's code cache in bytes (default 64 MiB)\n"
+          "  --aot                     code compiled ahead of time (wasmplug-compile);\n"
+          "                            an AOT file runs in it by default, a .wasm is\n"
+          "                            compiled at load (or found in --cache-dir)\n"
+          "  --cache-dir=DIR           the AOT code cache: compiled modules are kept\n"
+          "                            there, keyed by module, runtime and CPU\n"
+          "  --cache-max-size=SIZE     its size bound (K, M or G suffix; default 1G)\n"
           "\n"
           "Options:\n"
           "  -f NAME, --function NAME  call the exported function NAME\n"
@@ -75,6 +81,7 @@ static const struct mode_flag mode_flags[] = {
   {"--fast-jit", "fast-jit", Mode_Fast_JIT},
   {"--llvm-jit", "llvm-jit", Mode_LLVM_JIT},
   {"--multi-tier-jit", "multi-tier-jit", Mode_Multi_Tier_JIT},
+  {"--aot", "aot", Mode_AOT},
 };
 
 #define N_MODE_FLAGS (sizeof mode_flags / sizeof mode_flags[0])
@@ -101,6 +108,27 @@ static bool parse_size(const char *s, uint32_t *out)
   if (*end || v > UINT32_MAX)
     return false;
   *out = (uint32_t)v;
+  return true;
+}
+
+/* A size in bytes with an optional K, M or G suffix. */
+static bool parse_size64(const char *s, uint64_t *out)
+{
+  char *end;
+  errno = 0;
+  unsigned long long v = strtoull(s, &end, 0);
+  if (errno || end == s)
+    return false;
+  unsigned shift = 0;
+  if (*end == 'k' || *end == 'K')
+    shift = 10, end++;
+  else if (*end == 'm' || *end == 'M')
+    shift = 20, end++;
+  else if (*end == 'g' || *end == 'G')
+    shift = 30, end++;
+  if (*end || v > (UINT64_MAX >> shift))
+    return false;
+  *out = (uint64_t)v << shift;
   return true;
 }
 
@@ -152,6 +180,8 @@ static const char **wasi_dirs, **wasi_map_dirs, **wasi_env;
 int main(int argc, char **argv)
 {
   RunningMode mode = Mode_Default;
+  const char *cache_dir = NULL;
+  uint64_t cache_max = 0;
   const char *function = NULL;
   uint32_t stack_size = 0;
   uint32_t opt_level = 3, size_level = 0;
@@ -203,6 +233,13 @@ int main(int argc, char **argv)
         return 2;
       }
       wasi_env[n_wasi_env++] = arg + 6;
+    } else if (strncmp(arg, "--cache-dir=", 12) == 0 && arg[12]) {
+      cache_dir = arg + 12;
+    } else if (strncmp(arg, "--cache-max-size=", 17) == 0) {
+      if (!parse_size64(arg + 17, &cache_max) || cache_max == 0) {
+        fprintf(stderr, "%s: invalid cache size '%s'\n", program, arg + 17);
+        return 2;
+      }
     } else if (strncmp(arg, "--stack-size=", 13) == 0) {
       if (!parse_size(arg + 13, &stack_size) || stack_size == 0) {
         fprintf(stderr, "%s: invalid stack size '%s'\n", program, arg + 13);
@@ -285,6 +322,11 @@ int main(int argc, char **argv)
     fprintf(stderr, "%s: cannot initialise the runtime\n", program);
     return 1;
   }
+  if (cache_dir && !wasm_runtime_set_aot_cache(cache_dir, cache_max)) {
+    fprintf(stderr, "%s: this build has no AOT code cache\n", program);
+    wasm_runtime_destroy();
+    return 2;
+  }
   /* level 0 and eager are beyond what RuntimeInitArgs can say */
   if (wasm_runtime_is_running_mode_supported(Mode_LLVM_JIT))
     wasm_runtime_set_llvm_jit_options(opt_level, size_level, eager);
@@ -333,6 +375,10 @@ int main(int argc, char **argv)
     fprintf(stderr, "%s: cannot instantiate %s: %s\n", program, path, error);
     goto out;
   }
+  /* A mode asked for wins over an AOT file's own (--interp prog.aot runs
+   * the embedded module interpreted). */
+  if (mode != Mode_Default)
+    wasm_runtime_set_running_mode(inst, mode);
   if (timeout_ms || fuel) {
     wasm_exec_env_t env = wasm_runtime_get_exec_env_singleton(inst);
     if (!env) {

@@ -1,6 +1,8 @@
 /* WasmplugEngine and WasmplugModule: modes, loading, errors, interface. */
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "test-common.h"
 
 static void
@@ -25,8 +27,10 @@ test_engine_modes_supported (void)
         listed |= modes[i] == m;
       g_assert_cmpint (listed, ==, wasmplug_engine_supports_mode (engine, m));
     }
-  /* No AOT loader yet. */
-  g_assert_false (wasmplug_engine_supports_mode (engine, WASMPLUG_MODE_AOT));
+  /* AOT runs wherever the engine was built for x86-64 Linux */
+#if defined(__x86_64__) && defined(__linux__)
+  g_assert_true (wasmplug_engine_supports_mode (engine, WASMPLUG_MODE_AOT));
+#endif
 
   /* The nicks GJS and settings use. */
   g_assert_cmpstr (g_enum_get_value (klass, WASMPLUG_MODE_CLASSIC_INTERP)->value_nick, ==,
@@ -58,7 +62,16 @@ test_engine_default_mode (void)
   g_assert_cmpint (mode, ==, WASMPLUG_MODE_CLASSIC_INTERP);
 
   /* An unsupported mode is an error; the old mode stays. */
-  g_assert_false (wasmplug_engine_set_default_mode (engine, WASMPLUG_MODE_AOT, &error));
+  WasmplugMode unsupported = WASMPLUG_MODE_AUTO;
+  for (WasmplugMode m = WASMPLUG_MODE_AUTO; m <= WASMPLUG_MODE_AOT; m++)
+    if (!wasmplug_engine_supports_mode (engine, m))
+      unsupported = m;
+  if (unsupported == WASMPLUG_MODE_AUTO)
+    {
+      g_test_skip ("every mode is built");
+      return;
+    }
+  g_assert_false (wasmplug_engine_set_default_mode (engine, unsupported, &error));
   g_assert_error (error, WASMPLUG_ERROR, WASMPLUG_ERROR_UNSUPPORTED_MODE);
   g_assert_cmpint (wasmplug_engine_get_default_mode (engine), ==, WASMPLUG_MODE_CLASSIC_INTERP);
   g_assert_cmpuint (notified, ==, 1);
@@ -85,6 +98,9 @@ test_engine_default_mode_plugins (void)
     {
       g_autoptr(GVariant) result = NULL;
 
+      /* the module was loaded without AOT code: /engine/aot/cache has it */
+      if (modes[i] == WASMPLUG_MODE_AOT)
+        continue;
       g_assert_true (wasmplug_engine_set_default_mode (engine, modes[i], &error));
       g_assert_cmpint (wasmplug_plugin_get_effective_mode (plugin), ==, modes[i]);
       result = wasmplug_plugin_call (plugin, "fib", g_variant_new ("(i)", 20), &error);
@@ -92,6 +108,60 @@ test_engine_default_mode_plugins (void)
       assert_variant_text (result, "(6765,)");
     }
   g_assert_cmpint (wasmplug_plugin_get_effective_mode (plugin), !=, WASMPLUG_MODE_AUTO);
+}
+
+/* The AOT code cache: with the engine's default mode AOT, the second load
+ * of a module finds its code in the cache (where the build can compile;
+ * otherwise the module simply runs as before). */
+static void
+test_engine_aot_cache (void)
+{
+  g_autoptr(WasmplugEngine) engine = wasmplug_engine_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("wp-engine-cache-XXXXXX", NULL);
+  g_autofree char *expected_default = g_build_filename (g_get_user_cache_dir (), "wasmplug", NULL);
+  g_autofree char *cache_dir = NULL;
+  guint64 max = 1;
+  GStatBuf first, again;
+  g_autofree char *entry = NULL;
+
+  g_object_get (engine, "cache-dir", &cache_dir, "cache-max-size", &max, NULL);
+  g_assert_cmpstr (cache_dir, ==, expected_default);
+  g_assert_cmpuint (max, ==, 0);
+  g_object_set (engine, "cache-dir", dir, NULL);
+  g_assert_true (wasmplug_engine_set_default_mode (engine, WASMPLUG_MODE_AOT, &error));
+
+  for (int round = 0; round < 2; round++)
+    {
+      g_autoptr(WasmplugPlugin) plugin = test_instantiate (engine, "plugin");
+      g_autoptr(GVariant) result = call_ok (plugin, "fib", g_variant_new ("(i)", 20));
+      g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+      const char *name = g_dir_read_name (d);
+
+      assert_variant_text (result, "(6765,)");
+      if (name == NULL)
+        {
+          /* no compiler in this build: nothing cached, the plugin ran anyway */
+          g_assert_cmpint (wasmplug_plugin_get_effective_mode (plugin), !=, WASMPLUG_MODE_AOT);
+          continue;
+        }
+      g_assert_cmpint (wasmplug_plugin_get_effective_mode (plugin), ==, WASMPLUG_MODE_AOT);
+      g_assert_true (g_str_has_suffix (name, ".aot"));
+      g_assert_null (g_dir_read_name (d)); /* one entry */
+      if (round == 0)
+        {
+          entry = g_build_filename (dir, name, NULL);
+          g_assert_cmpint (g_stat (entry, &first), ==, 0);
+        }
+      else
+        {
+          /* the same file: found, not compiled and written again */
+          g_assert_cmpint (g_stat (entry, &again), ==, 0);
+          g_assert_cmpuint (first.st_ino, ==, again.st_ino);
+          g_unlink (entry);
+        }
+    }
+  g_rmdir (dir);
 }
 
 static void
@@ -237,6 +307,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/default-mode/property", test_engine_default_mode);
   g_test_add_func ("/engine/default-mode/plugins", test_engine_default_mode_plugins);
   g_test_add_func ("/engine/load/bytes", test_engine_load_bytes);
+  g_test_add_func ("/engine/aot/cache", test_engine_aot_cache);
   g_test_add_func ("/engine/load/errors", test_engine_load_errors);
   g_test_add_func ("/engine/load/async", test_engine_load_async);
   g_test_add_func ("/module/interface", test_module_interface);

@@ -18,7 +18,9 @@ find_modes (void)
 {
   g_autoptr(WasmplugEngine) engine = wasmplug_engine_new ();
 
-  for (WasmplugMode m = WASMPLUG_MODE_CLASSIC_INTERP; m <= WASMPLUG_MODE_AOT; m++)
+  /* AOT needs a module loaded with AOT code (these are loaded from .wasm:
+   * AOT would run them in the automatic mode); tests/aot covers it */
+  for (WasmplugMode m = WASMPLUG_MODE_CLASSIC_INTERP; m < WASMPLUG_MODE_AOT; m++)
     if (wasmplug_engine_supports_mode (engine, m))
       modes[n_modes++] = m;
   g_assert_cmpuint (n_modes, >=, 2);

@@ -343,7 +343,9 @@ test_host_switch_mode (Fixture       *f,
       r = call_ok (f->plugin, "say", NULL);
       g_signal_handler_disconnect (f->plugin, id);
       g_assert_cmpint (wasmplug_plugin_get_mode (f->plugin), ==, modes[i]);
-      g_assert_cmpint (wasmplug_plugin_get_effective_mode (f->plugin), ==, modes[i]);
+      /* AOT without AOT code (loaded from .wasm): the automatic mode */
+      if (modes[i] != WASMPLUG_MODE_AOT)
+        g_assert_cmpint (wasmplug_plugin_get_effective_mode (f->plugin), ==, modes[i]);
       g_clear_pointer (&r, g_variant_unref);
       r = call_ok (f->plugin, "fib", g_variant_new ("(i)", 12));
       assert_variant_text (r, "(144,)");

@@ -166,7 +166,10 @@ test_mode_switch (Fixture       *f,
         g_assert_no_error (error);
         g_object_get (f->plugin, "mode", &mode, NULL);
         g_assert_cmpint (mode, ==, modes[i]);
-        g_assert_cmpint (wasmplug_plugin_get_effective_mode (f->plugin), ==, modes[i]);
+        /* AOT without AOT code (the module was loaded from .wasm) runs in
+         * the automatic mode: /engine/aot/cache covers AOT */
+        if (modes[i] != WASMPLUG_MODE_AOT)
+          g_assert_cmpint (wasmplug_plugin_get_effective_mode (f->plugin), ==, modes[i]);
         g_assert_cmpuint (notified, ==, (n > 2 || round == 0 || i > 1) ? before + 1 : before);
         result = call_ok (f->plugin, "fib", g_variant_new ("(i)", 15));
         assert_variant_text (result, "(610,)");
