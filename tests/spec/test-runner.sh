@@ -38,7 +38,9 @@ fi
 
 # --fuel and --timeout stop start functions and invokes looping for ever,
 # in every mode the build has.
-for mode in $("$tool" --list-modes | awk '$2 == "supported" { print $1 }'); do
+# (the modes that run .wasm scripts: an AOT loader without its compiler
+# is listed as supported but compiles nothing)
+for mode in ${WP_BUILT_MODES:-$("$tool" --list-modes | awk '$2 == "supported" { print $1 }')}; do
   out=$("$wast" --mode="$mode" --fuel=1000 "$dir/runner/fuel.wast" 2>&1); rc=$?
   [ "$rc" -eq 0 ] || fail "fuel.wast ($mode): exit $rc, want 0: $out"
   expect 'fuel.wast: 7/7 passed, 0 failed'
