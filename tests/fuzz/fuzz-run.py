@@ -70,7 +70,7 @@ def save_finding(args, driver_args, path, kind, output):
     shutil.copy(path, base + os.path.splitext(path)[1])
     with open(base + f'.{kind}.txt', 'w') as fh:
         fh.write(output)
-    if kind == 'divergence':
+    if kind == 'divergence' and args.reduce_seconds > 0:
         reduced = base + '.reduced.wat'
         r = subprocess.run([sys.executable, os.path.join(HERE, 'reduce.py'), '--driver', args.driver,
                             '--seconds', str(args.reduce_seconds), '--out', reduced, path, '--', *driver_args],
@@ -98,7 +98,7 @@ def main():
     ap.add_argument('--work')
     ap.add_argument('--strict', action='store_true')
     ap.add_argument('--progress', action='store_true', help='a line on stderr per batch')
-    ap.add_argument('--reduce-seconds', type=float, default=300)
+    ap.add_argument('--reduce-seconds', type=float, default=300, help='0: save findings unreduced')
     ap.add_argument('--wasm-opt', default=shutil.which('wasm-opt'))
     ap.add_argument('driver_args', nargs='*')
     args = ap.parse_args()
