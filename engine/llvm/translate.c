@@ -291,27 +291,6 @@ static void skip_immediates(const uint8_t **pc, uint8_t op)
 
 /* --- parametric instructions and locals --- */
 
-/* A load whose value is dropped must still trap when out of bounds, but
- * LLVM deletes loads nobody uses: make the loads a dropped value is made
- * of volatile, so they stay (a few levels deep, which covers drop of a
- * load and of arithmetic on loads). */
-static void keep_loads(Func *f, LLVMValueRef v, int depth)
-{
-  if (depth == 0 || !LLVMIsAInstruction(v))
-    return;
-  if (LLVMIsALoadInst(v)) {
-    if (LLVMGetInstructionParent(v) && LLVMGetNumOperands(v) == 1 &&
-        !LLVMIsAAllocaInst(LLVMGetOperand(v, 0)))
-      LLVMSetVolatile(v, 1);
-    return;
-  }
-  if (LLVMIsAPHINode(v) || LLVMIsACallInst(v))
-    return;
-  int n = LLVMGetNumOperands(v);
-  for (int i = 0; i < n; i++)
-    keep_loads(f, LLVMGetOperand(v, i), depth - 1);
-}
-
 static bool parametric(Func *f, uint8_t op, const uint8_t **pc)
 {
   LLVMBuilderRef b = f->b;
@@ -319,7 +298,7 @@ static bool parametric(Func *f, uint8_t op, const uint8_t **pc)
   case OP_NOP:
     return true;
   case OP_DROP:
-    keep_loads(f, wl_pop(f), 4);
+    wl_pop(f);
     return true;
   case OP_SELECT_T:
     *pc += leb_u32(pc);

@@ -8,7 +8,8 @@
  * handler turns a fault there into the trap.  With explicit checks (the
  * bounds_checks option) each access compares against the current size,
  * reloaded at every access since memory.grow (here or in a callee) changes
- * it; the base is loaded once per function, as it never moves.
+ * it; the base is loaded once per function, as it never moves.  (With the
+ * checks, the check itself keeps the trap of an unused load.)
  */
 #include "translate_internal.h"
 
@@ -88,6 +89,12 @@ static void load(Func *f, uint8_t op, const Access *a, uint32_t offset)
   LLVMValueRef p = effective_address(f, wl_pop(f), offset, a->bytes);
   LLVMValueRef v = LLVMBuildLoad2(b, mt, p, "");
   LLVMSetAlignment(v, 1); /* Wasm's alignment is a hint */
+  /* An out-of-bounds load traps even when its value goes unused, but LLVM
+   * deletes unused loads (also ones its own folding leaves unused, x * 0),
+   * so with guard pages every load is volatile: it stays, in order.  Clang
+   * already did the load optimisations LLVM would do here. */
+  if (!u->opt->bounds_checks)
+    LLVMSetVolatile(v, 1);
   if (!full)
     v = a->is_signed ? LLVMBuildSExt(b, v, vt, "") : LLVMBuildZExt(b, v, vt, "");
   (void)op;
