@@ -24,6 +24,9 @@
 #if WP_HAVE_FAST_JIT
 #include "../jit-fast/jit_fast.h"
 #endif
+#if WP_HAVE_LLVM_JIT
+#include "../jit-llvm/llvm_jit.h"
+#endif
 
 /* --- runtime state --- */
 
@@ -107,6 +110,9 @@ bool wasm_runtime_full_init(RuntimeInitArgs *init_args)
     api_log(WASM_LOG_LEVEL_WARNING, "the Fast JIT code cache exists already: size %u ignored",
             init_args->fast_jit_code_cache_size);
 #endif
+  if (init_args->llvm_jit_opt_level || init_args->llvm_jit_size_level)
+    wasm_runtime_set_llvm_jit_options(init_args->llvm_jit_opt_level ? init_args->llvm_jit_opt_level : 3,
+                                      init_args->llvm_jit_size_level, false);
   /* WASI's host functions, registered first so an embedder's own natives
    * for the same names win (the latest registration is found first). */
   if (first && !wasi_register()) {
@@ -120,6 +126,19 @@ bool wasm_runtime_full_init(RuntimeInitArgs *init_args)
 }
 
 bool wasm_runtime_init(void) { return wasm_runtime_full_init(NULL); }
+
+bool wasm_runtime_set_llvm_jit_options(uint32_t opt_level, uint32_t size_level, bool eager)
+{
+#if WP_HAVE_LLVM_JIT
+  if (opt_level > 3 || size_level > 2)
+    return false;
+  llvm_jit_set_options(opt_level, size_level, eager);
+  return true;
+#else
+  (void)opt_level, (void)size_level, (void)eager;
+  return false;
+#endif
+}
 
 void wasm_runtime_destroy(void)
 {

@@ -131,6 +131,8 @@ void module_free(Module *m)
     ((TierCache *)m->fast_interp_code)->release(m->fast_interp_code);
   if (m->jit_code)
     ((TierCache *)m->jit_code)->release(m->jit_code);
+  if (m->llvm_code)
+    ((TierCache *)m->llvm_code)->release(m->llvm_code);
 
   free(m->bytes);
   free(m);

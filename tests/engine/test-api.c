@@ -26,6 +26,8 @@ static RunningMode test_mode(void)
     return Mode_Fast_Interp;
   if (mode && strcmp(mode, "fast-jit") == 0)
     return Mode_Fast_JIT;
+  if (mode && strcmp(mode, "llvm-jit") == 0)
+    return Mode_LLVM_JIT;
   return Mode_Interp;
 }
 

@@ -2,7 +2,7 @@
  * test-interp.c -- the classic interpreter through the internal API:
  * decode_module + validate_module + instance_new + exec_env_new +
  * runtime_call, with every instance set to the interpreter under test
- * (WP_TEST_MODE: interp, fast-interp or fast-jit; meson runs each built).
+ * (WP_TEST_MODE: interp, fast-interp, fast-jit or llvm-jit; meson runs each built).
  *
  * Modules are tests/wat/interp-*.wat, built to .wasm by meson.
  */
@@ -35,6 +35,8 @@ static int test_mode(void)
     return TIER_FAST_INTERP;
   if (mode && strcmp(mode, "fast-jit") == 0)
     return TIER_FAST_JIT;
+  if (mode && strcmp(mode, "llvm-jit") == 0)
+    return TIER_LLVM_JIT;
   return TIER_INTERP;
 }
 

@@ -742,6 +742,8 @@ int main(int argc, char **argv)
     init.running_mode = Mode_Fast_Interp;
   if (mode && strcmp(mode, "fast-jit") == 0)
     init.running_mode = Mode_Fast_JIT;
+  if (mode && strcmp(mode, "llvm-jit") == 0)
+    init.running_mode = Mode_LLVM_JIT;
   g_assert_true(wasm_runtime_full_init(&init));
 
 #define ADD(name, fn, grants)                                                            \
