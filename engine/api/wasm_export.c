@@ -21,6 +21,9 @@
 #include "../wasi/wasi.h"
 #include "api.h"
 #include "wp_config.h"
+#if WP_HAVE_LLVM_JIT
+#include "../jit-llvm/llvm_jit.h"
+#endif
 
 /* --- runtime state --- */
 
@@ -105,6 +108,9 @@ bool wasm_runtime_full_init(RuntimeInitArgs *init_args)
   }
   if (init_args->running_mode != Mode_Default)
     tier_set_default(init_args->running_mode);
+  if (init_args->llvm_jit_opt_level || init_args->llvm_jit_size_level)
+    wasm_runtime_set_llvm_jit_options(init_args->llvm_jit_opt_level ? init_args->llvm_jit_opt_level : 3,
+                                      init_args->llvm_jit_size_level, false);
   /* WASI's host functions, registered first so an embedder's own natives
    * for the same names win (the latest registration is found first). */
   if (first && !wasi_register()) {
@@ -118,6 +124,19 @@ bool wasm_runtime_full_init(RuntimeInitArgs *init_args)
 }
 
 bool wasm_runtime_init(void) { return wasm_runtime_full_init(NULL); }
+
+bool wasm_runtime_set_llvm_jit_options(uint32_t opt_level, uint32_t size_level, bool eager)
+{
+#if WP_HAVE_LLVM_JIT
+  if (opt_level > 3 || size_level > 2)
+    return false;
+  llvm_jit_set_options(opt_level, size_level, eager);
+  return true;
+#else
+  (void)opt_level, (void)size_level, (void)eager;
+  return false;
+#endif
+}
 
 void wasm_runtime_destroy(void)
 {

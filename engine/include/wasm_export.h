@@ -409,6 +409,15 @@ WASM_RUNTIME_API_EXTERN bool wasm_runtime_set_running_mode(wasm_module_inst_t mo
 /* The mode calls on this instance run in now (never Mode_Default). */
 WASM_RUNTIME_API_EXTERN RunningMode wasm_runtime_get_running_mode(wasm_module_inst_t module_inst);
 
+/* wasmplug extension: the LLVM JIT's settings for code compiled from now on
+ * (process-wide): optimisation level 0-3 (3 unless set), size level 0-2 (0:
+ * speed, 1: -Os, 2: -Oz), and eager compilation (a module is compiled whole,
+ * on all cores, at its first call in Mode_LLVM_JIT) instead of each function
+ * at its first call.  RuntimeInitArgs can say all but level 0 and eager.
+ * False when this build has no LLVM JIT. */
+WASM_RUNTIME_API_EXTERN bool wasm_runtime_set_llvm_jit_options(uint32_t opt_level, uint32_t size_level,
+                                                               bool eager);
+
 /* ------------------------------------------------------------------------
  * Modules
  * ------------------------------------------------------------------------ */

@@ -36,6 +36,8 @@
 #include "../common/opcodes.h"
 #include "numeric.h"
 #include "../runtime/backtrace.h"
+#include "../runtime/compiled.h"
+#include "../runtime/tiers.h"
 
 #ifndef WP_INTERP_COMPUTED_GOTO
 #if defined(__GNUC__)
@@ -991,12 +993,14 @@ void interp_classic_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
   do_call:
     /* callee chosen; its arguments are the top of the operand stack */
     args = sp - callee->type->num_params;
-    if (callee->host) {
-      /* A host function may re-enter Wasm: nested entries start above
-       * everything this frame can use. */
+    if (callee->host ||
+        (callee->instance != inst && tier_is_compiled(tier_effective(callee->instance)))) {
+      /* A host function, or a function of an instance running compiled
+       * code (mixed-mode linking), through its tier; it may re-enter Wasm:
+       * nested entries start above everything this frame can use. */
       env->stack_top = (uint8_t *)(stk + def->max_stack);
       SYNC_PC();
-      runtime_call_host(env, callee, (uint64_t *)args);
+      compiled_call_slow(env, callee, (uint64_t *)args);
       env->current = inst;
       sp = args + callee->type->num_results;
       continue;

@@ -27,7 +27,9 @@
 #include "../interp-classic/numeric.h"
 #include "fast_code.h"
 #include "../runtime/backtrace.h"
+#include "../runtime/compiled.h"
 #include "../runtime/native_stack.h"
+#include "../runtime/tiers.h"
 
 #ifndef WP_INTERP_COMPUTED_GOTO
 #if defined(__GNUC__)
@@ -855,12 +857,13 @@ do_call:
       cf = fast_code_of(env, callee, handlers);
     goto enter;
   }
-  if (callee->host) {
-    /* A host function may re-enter Wasm: nested entries start above
-     * everything this frame can use. */
+  if (callee->host || tier_is_compiled(tier_effective(callee->instance))) {
+    /* A host function, or a function of an instance running compiled code
+     * (mixed-mode linking), through its tier; it may re-enter Wasm: nested
+     * entries start above everything this frame can use. */
     env->stack_top = (uint8_t *)fp + pc[-1].u;
     SYNC_PC();
-    runtime_call_host(env, callee, (uint64_t *)args);
+    compiled_call_slow(env, callee, (uint64_t *)args);
     env->current = inst;
     JUMP(pc);
   }

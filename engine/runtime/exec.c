@@ -172,14 +172,20 @@ static bool interrupted(const Instance *inst)
   return inst != NULL && atomic_load_explicit(&inst->interrupt, memory_order_relaxed) != 0;
 }
 
-/* Traps for the stop request on env's instances (contract 6): a time limit
- * names itself, anything else is the host's terminate. */
-static void raise_interrupt(ExecEnv *env)
+TrapKind runtime_interrupt_kind(const ExecEnv *env)
 {
+  if (!interrupted(env->current) && !interrupted(env->instance))
+    return TRAP_NONE;
   int why = env->current ? atomic_load(&env->current->interrupt) : 0;
   if (env->instance && atomic_load(&env->instance->interrupt) == INTERRUPT_TIME_LIMIT)
     why = INTERRUPT_TIME_LIMIT;
-  trap_raise(env, why == INTERRUPT_TIME_LIMIT ? TRAP_TIME_LIMIT : TRAP_TERMINATED);
+  return why == INTERRUPT_TIME_LIMIT ? TRAP_TIME_LIMIT : TRAP_TERMINATED;
+}
+
+/* Traps for the stop request on env's instances (contract 6). */
+static void raise_interrupt(ExecEnv *env)
+{
+  trap_raise(env, runtime_interrupt_kind(env));
 }
 
 bool runtime_call(ExecEnv *env, FuncInst *f, uint64_t *argv)

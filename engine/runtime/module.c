@@ -129,6 +129,8 @@ void module_free(Module *m)
   /* Tier code made for this module (TierCache). */
   if (m->fast_interp_code)
     ((TierCache *)m->fast_interp_code)->release(m->fast_interp_code);
+  if (m->llvm_code)
+    ((TierCache *)m->llvm_code)->release(m->llvm_code);
 
   free(m->bytes);
   free(m);

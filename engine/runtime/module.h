@@ -187,10 +187,10 @@ typedef struct CustomSection {
   uint32_t size;
 } CustomSection;
 
-/* A tier's per-module cache (Module.fast_interp_code, jit_code) starts with
- * this header, so module_free can release it without knowing the tier.
- * `bytes` counts what the tier made for the module (translated or compiled
- * code); a tier keeps it within module_side_budget. */
+/* A tier's per-module cache (Module.fast_interp_code, jit_code, llvm_code)
+ * starts with this header, so module_free can release it without knowing
+ * the tier.  `bytes` counts what the tier made for the module (translated or
+ * compiled code); a tier keeps it within module_side_budget. */
 typedef struct TierCache {
   void (*release)(struct TierCache *cache);
   _Atomic size_t bytes;
@@ -262,6 +262,7 @@ typedef struct Module {
    * atomic compare-and-swap; each points at a TierCache header. */
   void *fast_interp_code;
   void *jit_code;
+  void *_Atomic llvm_code; /* the LLVM JIT's (jit-llvm/llvm_jit.c) */
 } Module;
 
 static inline const FuncType *module_func_type(const Module *m, uint32_t func_index)

@@ -321,6 +321,10 @@ void runtime_check_interrupt(ExecEnv *env);
 /* The interrupt flag alone, without charging fuel or trapping: for host
  * code that blocks (WASI's waits) and must give up when it is set. */
 bool runtime_interrupt_requested(const ExecEnv *env);
+/* What a stop request on env's instances means: TRAP_TIME_LIMIT for a time
+ * limit (watchdog.c), TRAP_TERMINATED for the host's terminate, TRAP_NONE
+ * for no request. */
+TrapKind runtime_interrupt_kind(const ExecEnv *env);
 
 /* Table operations shared by the tiers; each traps with the spec's kind. */
 void runtime_table_init(ExecEnv *env, Instance *inst, uint32_t table, uint32_t elem,

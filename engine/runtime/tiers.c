@@ -19,6 +19,9 @@
 #if WP_HAVE_FAST_INTERP
 #include "../interp-fast/interp_fast.h"
 #endif
+#if WP_HAVE_LLVM_JIT
+#include "../jit-llvm/llvm_jit.h"
+#endif
 
 static atomic_int default_mode = TIER_DEFAULT;
 
@@ -34,8 +37,9 @@ bool tier_is_supported(int mode)
   case TIER_LLVM_JIT:
     return WP_HAVE_LLVM_JIT;
   case TIER_MULTI_TIER_JIT:
-    /* tiers up from one JIT to the other: needs both */
-    return WP_HAVE_FAST_JIT && WP_HAVE_LLVM_JIT;
+    /* tiers up from one JIT to the other: needs both, and its own
+     * machinery (not written yet) */
+    return WP_HAVE_MULTI_TIER_JIT && WP_HAVE_FAST_JIT && WP_HAVE_LLVM_JIT;
   default:
     return false;
   }
@@ -95,6 +99,11 @@ int tier_effective(const Instance *inst)
   return tier_automatic();
 }
 
+bool tier_is_compiled(int mode)
+{
+  return mode == TIER_FAST_JIT || mode == TIER_LLVM_JIT || mode == TIER_MULTI_TIER_JIT;
+}
+
 void instance_set_running_mode(Instance *inst, int mode)
 {
   inst->running_mode = mode;
@@ -116,6 +125,11 @@ void tier_call(ExecEnv *env, FuncInst *f, uint64_t *argv)
 #if WP_HAVE_FAST_INTERP
   case TIER_FAST_INTERP:
     interp_fast_call(env, f, argv);
+    return;
+#endif
+#if WP_HAVE_LLVM_JIT
+  case TIER_LLVM_JIT:
+    llvm_jit_call(env, f, argv);
     return;
 #endif
   default:

@@ -31,6 +31,10 @@ void tier_set_default(int mode);     /* 0 restores automatic */
 int tier_get_default(void);          /* 0 when automatic */
 int tier_automatic(void);            /* the automatic choice of this build */
 int tier_effective(const Instance *inst); /* what a call on inst runs in */
+/* True for the modes whose code follows runtime/compiled.h (the JITs):
+ * an interpreter calling a function of another instance in such a mode
+ * goes through tier_call (compiled_call_slow) instead of interpreting it. */
+bool tier_is_compiled(int mode);
 
 /* Sets the mode of one instance (TIER_DEFAULT: follow the runtime default);
  * compiled code already published for it is dropped, so the next call runs

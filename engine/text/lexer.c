@@ -151,6 +151,47 @@ static bool is_idchar(unsigned char ch)
   return ch != 0 && strchr("!#$%&'*+-./:<=>?@\\^_`|~", ch) != NULL;
 }
 
+/* The length of the well-formed UTF-8 sequence at p (RFC 3629: shortest
+ * form, no surrogates, at most U+10FFFF), or 0.  The text format is UTF-8:
+ * strings and comments must be too. */
+static size_t utf8_sequence(const char *at, const char *end)
+{
+  const unsigned char *p = (const unsigned char *)at;
+  size_t left = (size_t)(end - at);
+  unsigned char b = p[0];
+  size_t n;
+  uint32_t min, cp;
+  if (b < 0x80)
+    return 1;
+  if (b >= 0xC2 && b <= 0xDF)
+    n = 2, min = 0x80, cp = b & 0x1F;
+  else if (b >= 0xE0 && b <= 0xEF)
+    n = 3, min = 0x800, cp = b & 0x0F;
+  else if (b >= 0xF0 && b <= 0xF4)
+    n = 4, min = 0x10000, cp = b & 0x07;
+  else
+    return 0;
+  if (left < n)
+    return 0;
+  for (size_t i = 1; i < n; i++) {
+    if ((p[i] & 0xC0) != 0x80)
+      return 0;
+    cp = (cp << 6) | (p[i] & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+    return 0;
+  return n;
+}
+
+/* Steps over one character of a comment or string, refusing bad UTF-8. */
+static void skip_utf8(Lexer *l, const char **q)
+{
+  size_t n = utf8_sequence(*q, l->end);
+  if (n == 0)
+    text_fail(l->c, l->line, lexer_col(l, *q), "malformed UTF-8 encoding");
+  *q += n;
+}
+
 static void newline(Lexer *l, const char *after)
 {
   l->line++;
@@ -171,7 +212,7 @@ static void skip_space(Lexer *l)
       l->p++;
     } else if (ch == ';' && l->p + 1 < l->end && l->p[1] == ';') {
       while (l->p < l->end && *l->p != '\n' && *l->p != '\r')
-        l->p++;
+        skip_utf8(l, &l->p);
     } else if (ch == '(' && l->p + 1 < l->end && l->p[1] == ';') {
       /* block comments nest */
       const char *start = l->p;
@@ -186,10 +227,11 @@ static void skip_space(Lexer *l)
         } else if (l->p[0] == ';' && l->p[1] == ')') {
           depth--;
           l->p += 2;
-        } else {
-          if (*l->p == '\n')
-            newline(l, l->p + 1);
+        } else if (*l->p == '\n') {
+          newline(l, l->p + 1);
           l->p++;
+        } else {
+          skip_utf8(l, &l->p);
         }
       } while (depth > 0);
     } else {
@@ -223,7 +265,7 @@ static Token next_token(Lexer *l)
         text_fail(l->c, l->line, lexer_col(l, q), "illegal control character in string");
       if (s == '\\' && q + 1 < l->end)
         q++;
-      q++;
+      skip_utf8(l, &q);
     }
     t.kind = TOKEN_STRING;
     t.len = (uint32_t)(q + 1 - l->p);
@@ -273,36 +315,60 @@ static void push_item(TextContext *c, ItemStack *s, const SExpr *e)
   s->items[s->count++] = *e;
 }
 
-/* Items are gathered on a scratch stack shared by all levels (each level uses
- * the part above its parent's), then copied into a right-sized array. */
+/* A list being read: the list so far and where its items start on the
+ * scratch stack. */
+typedef struct OpenList {
+  SExpr list;
+  uint32_t base;
+} OpenList;
+
+/* Reads `list` (its `(` just read) to its `)`.  Nesting costs heap, not C
+ * stack: open lists wait on an explicit stack, so text nests as deep as the
+ * binary format allows.  Items are gathered on a scratch stack shared by
+ * all levels (each level uses the part above its parent's), then copied
+ * into a right-sized array. */
 static void parse_list(Lexer *l, ItemStack *scratch, SExpr *list)
 {
   TextContext *c = l->c;
-  if (++c->depth > TEXT_MAX_DEPTH)
-    text_fail(c, list->tok.line, list->tok.col, "nesting too deep");
-  uint32_t base = scratch->count;
-  for (;;) {
+  OpenList *open = text_alloc(c, 16 * sizeof *open);
+  uint32_t num_open = 1, cap_open = 16;
+  open[0].list = *list;
+  open[0].base = scratch->count;
+  while (num_open > 0) {
+    OpenList *top = &open[num_open - 1];
     Token t = next_token(l);
     if (t.kind == TOKEN_EOF)
-      text_fail(c, list->tok.line, list->tok.col, "unclosed parenthesis");
-    if (t.kind == TOKEN_RPAREN) {
-      list->end_line = t.line;
-      list->end_col = t.col;
-      break;
-    }
-    SExpr e = {.tok = t};
+      text_fail(c, top->list.tok.line, top->list.tok.col, "unclosed parenthesis");
     if (t.kind == TOKEN_LPAREN) {
-      e.is_list = true;
-      parse_list(l, scratch, &e);
+      if (num_open == cap_open) {
+        open = text_grow(c, open, cap_open * sizeof *open, 2 * cap_open * sizeof *open);
+        cap_open *= 2;
+      }
+      memset(&open[num_open], 0, sizeof *open);
+      open[num_open].list.tok = t;
+      open[num_open].list.is_list = true;
+      open[num_open].base = scratch->count;
+      num_open++;
+      continue;
     }
-    push_item(c, scratch, &e);
+    if (t.kind != TOKEN_RPAREN) {
+      SExpr e = {.tok = t};
+      push_item(c, scratch, &e);
+      continue;
+    }
+    SExpr done = top->list;
+    done.end_line = t.line;
+    done.end_col = t.col;
+    done.count = scratch->count - top->base;
+    done.items = text_alloc(c, (done.count ? done.count : 1) * sizeof(SExpr));
+    if (done.count) /* an empty first list: scratch->items may still be NULL */
+      memcpy(done.items, scratch->items + top->base, done.count * sizeof(SExpr));
+    scratch->count = top->base;
+    if (--num_open == 0)
+      *list = done;
+    else
+      push_item(c, scratch, &done);
   }
-  list->count = scratch->count - base;
-  list->items = text_alloc(c, (list->count ? list->count : 1) * sizeof(SExpr));
-  if (list->count) /* an empty first list: scratch->items may still be NULL */
-    memcpy(list->items, scratch->items + base, list->count * sizeof(SExpr));
-  scratch->count = base;
-  c->depth--;
 }
 
 SExpr *sexpr_parse(TextContext *c, const char *src, size_t len, uint32_t *count)

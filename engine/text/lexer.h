@@ -25,11 +25,11 @@ typedef struct TextContext {
   char *error;
   uint32_t error_size;
   ArenaChunk *chunks;
-  uint32_t depth; /* nesting of recursive parsers, bounded by TEXT_MAX_DEPTH */
 } TextContext;
 
-/* Deeper nesting than this is refused rather than risking the C stack. */
-#define TEXT_MAX_DEPTH 2000
+/* Nesting costs the parsers heap, never C stack: S-expressions and
+ * instructions are read with explicit stacks, so text nests as deep as the
+ * binary format allows. */
 
 void text_context_init(TextContext *c, char *error, uint32_t error_size);
 void text_context_free(TextContext *c);
@@ -108,6 +108,8 @@ typedef enum NumStatus { NUM_OK, NUM_SYNTAX, NUM_RANGE } NumStatus;
 
 /* An iN literal (signed or unsigned form) as its N-bit pattern. */
 NumStatus text_parse_int(const Token *t, unsigned bits, uint64_t *out);
+/* An index (a u32 written as a nat): NUM_RANGE when it does not fit. */
+NumStatus text_parse_index(const Token *t, uint32_t *out);
 /* fN literals as their bit pattern, rounded to nearest even. */
 NumStatus text_parse_f32(const Token *t, uint32_t *out);
 NumStatus text_parse_f64(const Token *t, uint64_t *out);

@@ -80,6 +80,19 @@ bool text_parse_u64(const Token *t, uint64_t *out)
   return parse_nat(t->text, t->text + t->len, out) == NUM_OK;
 }
 
+NumStatus text_parse_index(const Token *t, uint32_t *out)
+{
+  if (t->kind != TOKEN_NUMBER || t->text[0] == '+' || t->text[0] == '-')
+    return NUM_SYNTAX;
+  uint64_t v;
+  NumStatus s = parse_nat(t->text, t->text + t->len, &v);
+  if (s == NUM_OK && v > UINT32_MAX)
+    s = NUM_RANGE;
+  if (s == NUM_OK)
+    *out = (uint32_t)v;
+  return s;
+}
+
 bool text_parse_u32(const Token *t, uint32_t *out)
 {
   uint64_t v;

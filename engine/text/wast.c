@@ -47,7 +47,7 @@ static void read_module(TextContext *c, SExpr *list, WastModule *out)
   /* parse with a nested error handler: save, catch, restore */
   char message[256];
   char *saved_error = c->error;
-  uint32_t saved_size = c->error_size, saved_depth = c->depth;
+  uint32_t saved_size = c->error_size;
   jmp_buf saved;
   memcpy(&saved, &c->on_error, sizeof saved);
   c->error = message;
@@ -60,7 +60,6 @@ static void read_module(TextContext *c, SExpr *list, WastModule *out)
     out->size = bytes.size;
   } else {
     out->error = text_strdup(c, message, strlen(message));
-    c->depth = saved_depth;
   }
   memcpy(&c->on_error, &saved, sizeof saved);
   c->error = saved_error;

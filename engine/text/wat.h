@@ -78,6 +78,8 @@ uint8_t wat_reftype(WatModule *m, Cursor *cur);
 
 /* Index of an identifier or number in `space`; "unknown <space> $x" when an
  * identifier is unbound. */
+/* A numeric index; "i32 constant out of range" past 2^32 - 1. */
+uint32_t wat_number_index(TextContext *c, const SExpr *e);
 uint32_t wat_index(WatModule *m, const SExpr *e, Space space);
 static inline bool wat_is_index(const SExpr *e)
 {

@@ -143,12 +143,8 @@ static bool same_id(const Token *a, const Token *b) { return a->len == b->len &&
 
 static uint32_t label_index(WatFunc *f, const SExpr *e)
 {
-  if (e->tok.kind == TOKEN_NUMBER) {
-    uint32_t v;
-    if (!text_parse_u32(&e->tok, &v))
-      text_fail_at(f->m->c, e, "unknown operator");
-    return v;
-  }
+  if (e->tok.kind == TOKEN_NUMBER)
+    return wat_number_index(f->m->c, e);
   for (uint32_t i = f->num_labels; i-- > 0;)
     if (f->labels[i] && same_id(f->labels[i], &e->tok))
       return f->num_labels - 1 - i;
@@ -198,12 +194,8 @@ static uint32_t local_index(WatFunc *f, Cursor *cur)
   SExpr *e = cursor_next(f->m->c, cur);
   if (!wat_is_index(e))
     text_unexpected(f->m->c, e);
-  if (e->tok.kind == TOKEN_NUMBER) {
-    uint32_t v;
-    if (!text_parse_u32(&e->tok, &v))
-      text_fail_at(f->m->c, e, "unknown operator");
-    return v;
-  }
+  if (e->tok.kind == TOKEN_NUMBER)
+    return wat_number_index(f->m->c, e);
   uint32_t v;
   if (!names_find(&f->locals, &e->tok, &v))
     text_fail_at(f->m->c, e, "unknown local %.*s", (int)e->tok.len, e->tok.text);
@@ -595,10 +587,62 @@ static void instr_immediates(WatFunc *f, Cursor *cur, const SExpr *at, const OpE
 
 /* ---- instructions ---- */
 
-static void instr(WatFunc *f, Cursor *cur, ByteBuf *out);
-static void folded_instr(WatFunc *f, SExpr *list, ByteBuf *out);
+/* The instruction parser nests without recursion on the C stack, so text
+ * nests as deep as the binary format allows: each open construct is a
+ * frame on an explicit stack, and the loop in wat_instrs steps the top one.
+ *
+ *   SEQ          instr* until the cursor ends (end/else are errors)
+ *   PLAIN_BLOCK  block/loop/if ... end, reading its parent's cursor
+ *   FOLDED_OP    (op imm* folded*): the operands, then the op's bytes
+ *   FOLDED_BLOCK (block/loop label? bt instr*)
+ *   FOLDED_IF    (if label? bt folded* (then instr*) (else instr*)?)
+ */
+typedef enum FrameKind { FRAME_SEQ, FRAME_PLAIN_BLOCK, FRAME_FOLDED_OP, FRAME_FOLDED_BLOCK, FRAME_FOLDED_IF } FrameKind;
 
-static const Token *block_label(Cursor *cur) { return cursor_id(cur); }
+enum { STAGE_BODY, STAGE_ELSE_BODY, STAGE_COND, STAGE_THEN, STAGE_ELSE, STAGE_FINISH };
+
+#define CALLER_CURSOR UINT32_MAX     /* the cursor wat_instrs was given */
+#define OWN_CURSOR (UINT32_MAX - 1) /* push_frame: the frame's own */
+
+typedef struct Frame {
+  FrameKind kind;
+  uint8_t stage;
+  uint8_t opcode;
+  uint32_t cursor_of; /* whose `own` cursor this frame reads, or CALLER_CURSOR */
+  Cursor own;
+  const SExpr *kw;    /* the block keyword (plain blocks) */
+  const Token *label;
+  ByteBuf bytes;      /* FOLDED_OP: the operation; FOLDED_IF: its head */
+  size_t mark, body;  /* PLAIN_BLOCK: where an empty else is cut */
+} Frame;
+
+typedef struct Parser {
+  WatFunc *f;
+  Cursor *caller;
+  ByteBuf *out;
+  Frame *frames;
+  uint32_t num, cap;
+} Parser;
+
+static Cursor *frame_cursor(Parser *p, const Frame *fr)
+{
+  return fr->cursor_of == CALLER_CURSOR ? p->caller : &p->frames[fr->cursor_of].own;
+}
+
+static Frame *push_frame(Parser *p, FrameKind kind, uint32_t cursor_of)
+{
+  if (p->num == p->cap) {
+    uint32_t cap = p->cap ? 2 * p->cap : 32;
+    p->frames = text_grow(p->f->m->c, p->frames, p->cap * sizeof *p->frames, cap * sizeof *p->frames);
+    p->cap = cap;
+  }
+  Frame *fr = &p->frames[p->num];
+  memset(fr, 0, sizeof *fr);
+  fr->kind = kind;
+  fr->cursor_of = cursor_of == OWN_CURSOR ? p->num : cursor_of;
+  p->num++;
+  return fr;
+}
 
 static bool at_keyword(Cursor *cur, const char *kw)
 {
@@ -606,59 +650,60 @@ static bool at_keyword(Cursor *cur, const char *kw)
   return e && sexpr_is_atom(e, kw);
 }
 
-static void enter(WatFunc *f, const SExpr *at)
+/* A folded instruction: opens its frame (its operands come next). */
+static void open_folded(Parser *p, SExpr *list)
 {
-  if (++f->m->c->depth > TEXT_MAX_DEPTH)
-    text_fail_at(f->m->c, at, "nesting too deep");
-}
-
-static void leave(WatFunc *f) { f->m->c->depth--; }
-
-/* Plain instructions until `end` or `else` (left for the caller). */
-static void plain_sequence(WatFunc *f, Cursor *cur, ByteBuf *out)
-{
-  while (!cursor_done(cur) && !at_keyword(cur, "end") && !at_keyword(cur, "else"))
-    instr(f, cur, out);
-}
-
-/* block/loop/if in plain form; the keyword has been consumed. */
-static void plain_block(WatFunc *f, Cursor *cur, const SExpr *kw, uint8_t opcode, ByteBuf *out)
-{
+  WatFunc *f = p->f;
   TextContext *c = f->m->c;
-  enter(f, kw);
-  const Token *label = block_label(cur);
-  buf_byte(out, opcode);
-  block_type(f, cur, out);
-  push_label(f, label);
-  plain_sequence(f, cur, out);
-  if (opcode == OP_IF && at_keyword(cur, "else")) {
-    cur->pos++;
-    check_end_label(f, cur, label);
-    size_t mark = out->size;
-    buf_byte(out, OP_ELSE);
-    size_t body = out->size;
-    plain_sequence(f, cur, out);
-    if (out->size == body)
-      out->size = mark; /* an empty else is left out, as wat2wasm does */
+  if (list->count == 0)
+    text_fail(c, list->end_line, list->end_col, "unexpected token");
+  SExpr *kw = &list->items[0];
+  if (kw->is_list || kw->tok.kind != TOKEN_KEYWORD) {
+    if (!kw->is_list && (kw->tok.kind == TOKEN_NUMBER || kw->tok.kind == TOKEN_RESERVED))
+      text_fail_at(c, kw, "unknown operator");
+    text_unexpected(c, kw);
   }
-  if (!at_keyword(cur, "end")) {
-    if (cursor_done(cur))
-      text_fail(c, cur->owner->end_line, cur->owner->end_col, "unexpected token, expected end");
-    text_unexpected(c, cursor_peek(cur));
+  uint8_t opcode = token_is(&kw->tok, "block") ? OP_BLOCK
+                   : token_is(&kw->tok, "loop") ? OP_LOOP
+                   : token_is(&kw->tok, "if")   ? OP_IF
+                                                : 0;
+  Frame *fr = push_frame(p, opcode == 0 ? FRAME_FOLDED_OP : opcode == OP_IF ? FRAME_FOLDED_IF : FRAME_FOLDED_BLOCK,
+                         OWN_CURSOR);
+  fr->own = cursor_of(list, 1);
+  fr->bytes = buf_new(c);
+  fr->opcode = opcode;
+  if (opcode == 0) {
+    const OpEntry *op = op_lookup(&kw->tok);
+    if (!op || op->imm == IMM_BLOCKTYPE || (op->prefix == 0 && (op->code == OP_ELSE || op->code == OP_END)))
+      unknown_instr(c, kw);
+    /* immediates come first in the text but the operation last in the code */
+    instr_immediates(f, &fr->own, kw, op, &fr->bytes);
+    return;
   }
-  cur->pos++;
-  check_end_label(f, cur, label);
-  buf_byte(out, OP_END);
-  f->num_labels--;
-  leave(f);
+  fr->label = cursor_id(&fr->own);
+  buf_byte(&fr->bytes, opcode);
+  block_type(f, &fr->own, &fr->bytes);
+  if (opcode != OP_IF) {
+    push_label(f, fr->label);
+    buf_append(p->out, &fr->bytes);
+    fr->stage = STAGE_BODY;
+  } else {
+    /* the condition is evaluated outside the if's own label */
+    fr->stage = STAGE_COND;
+  }
 }
 
-static void instr(WatFunc *f, Cursor *cur, ByteBuf *out)
+/* One instruction from `cur` (read by frame `reader`): plain ones are
+ * written at once, blocks and folded ones open a frame. */
+static void step_instr(Parser *p, uint32_t reader)
 {
+  WatFunc *f = p->f;
   TextContext *c = f->m->c;
+  Cursor *cur = frame_cursor(p, &p->frames[reader]);
+  uint32_t cursor_owner = p->frames[reader].cursor_of;
   SExpr *e = cursor_next(c, cur);
   if (e->is_list) {
-    folded_instr(f, e, out);
+    open_folded(p, e);
     return;
   }
   if (e->tok.kind != TOKEN_KEYWORD) {
@@ -666,115 +711,149 @@ static void instr(WatFunc *f, Cursor *cur, ByteBuf *out)
       text_fail_at(c, e, "unknown operator");
     text_unexpected(c, e);
   }
-  if (token_is(&e->tok, "block"))
-    return plain_block(f, cur, e, OP_BLOCK, out);
-  if (token_is(&e->tok, "loop"))
-    return plain_block(f, cur, e, OP_LOOP, out);
-  if (token_is(&e->tok, "if"))
-    return plain_block(f, cur, e, OP_IF, out);
+  uint8_t opcode = token_is(&e->tok, "block") ? OP_BLOCK
+                   : token_is(&e->tok, "loop") ? OP_LOOP
+                   : token_is(&e->tok, "if")   ? OP_IF
+                                               : 0;
+  if (opcode) {
+    Frame *fr = push_frame(p, FRAME_PLAIN_BLOCK, cursor_owner);
+    cur = frame_cursor(p, fr);
+    fr->kw = e;
+    fr->opcode = opcode;
+    fr->label = cursor_id(cur);
+    buf_byte(p->out, opcode);
+    block_type(f, cur, p->out);
+    push_label(f, fr->label);
+    fr->stage = STAGE_BODY;
+    return;
+  }
   const OpEntry *op = op_lookup(&e->tok);
   if (!op || op->imm == IMM_BLOCKTYPE || (op->prefix == 0 && (op->code == OP_ELSE || op->code == OP_END)))
     unknown_instr(c, e);
-  instr_immediates(f, cur, e, op, out);
+  instr_immediates(f, cur, e, op, p->out);
 }
 
-/* Folded operands: every remaining item must be a folded instruction. */
-static void folded_operands(WatFunc *f, Cursor *cur, ByteBuf *out)
+/* Steps the top frame once. */
+static void step(Parser *p)
 {
-  while (!cursor_done(cur)) {
-    SExpr *e = cursor_next(f->m->c, cur);
-    if (!e->is_list)
-      text_unexpected(f->m->c, e);
-    folded_instr(f, e, out);
-  }
-}
-
-static void folded_block(WatFunc *f, Cursor *cur, const SExpr *kw, uint8_t opcode, ByteBuf *out)
-{
+  WatFunc *f = p->f;
   TextContext *c = f->m->c;
-  const Token *label = block_label(cur);
-  ByteBuf head = buf_new(c);
-  buf_byte(&head, opcode);
-  block_type(f, cur, &head);
-  push_label(f, label);
-  if (opcode != OP_IF) {
-    buf_append(out, &head);
-    wat_instrs(f, cur, out);
-    buf_byte(out, OP_END);
-    f->num_labels--;
-    return;
-  }
-  /* (if label? bt foldedinstr* (then instr*) (else instr*)?): the condition
-   * is evaluated outside the if's own label */
-  f->num_labels--;
+  uint32_t top = p->num - 1;
+  Frame *fr = &p->frames[top];
+  Cursor *cur = frame_cursor(p, fr);
   SExpr *e;
-  while ((e = cursor_peek(cur)) && !sexpr_is_list(e, "then")) {
+  switch (fr->kind) {
+  case FRAME_SEQ:
+    if (cursor_done(cur)) {
+      p->num--;
+      return;
+    }
+    e = cursor_peek(cur);
+    if (sexpr_is_atom(e, "end") || sexpr_is_atom(e, "else"))
+      text_unexpected(c, e);
+    step_instr(p, top);
+    return;
+
+  case FRAME_PLAIN_BLOCK:
+    if (!cursor_done(cur) && !at_keyword(cur, "end") && !at_keyword(cur, "else")) {
+      step_instr(p, top);
+      return;
+    }
+    if (fr->stage == STAGE_BODY && fr->opcode == OP_IF && at_keyword(cur, "else")) {
+      cur->pos++;
+      check_end_label(f, cur, fr->label);
+      fr->mark = p->out->size;
+      buf_byte(p->out, OP_ELSE);
+      fr->body = p->out->size;
+      fr->stage = STAGE_ELSE_BODY;
+      return;
+    }
+    if (fr->stage == STAGE_ELSE_BODY && p->out->size == fr->body)
+      p->out->size = fr->mark; /* an empty else is left out, as wat2wasm does */
+    if (!at_keyword(cur, "end")) {
+      if (cursor_done(cur))
+        text_fail(c, cur->owner->end_line, cur->owner->end_col, "unexpected token, expected end");
+      text_unexpected(c, cursor_peek(cur));
+    }
     cur->pos++;
+    check_end_label(f, cur, fr->label);
+    buf_byte(p->out, OP_END);
+    f->num_labels--;
+    p->num--;
+    return;
+
+  case FRAME_FOLDED_OP:
+    if (cursor_done(cur)) {
+      buf_append(p->out, &fr->bytes);
+      p->num--;
+      return;
+    }
+    e = cursor_next(c, cur);
     if (!e->is_list)
       text_unexpected(c, e);
-    folded_instr(f, e, out);
-  }
-  if (!e)
-    text_fail(c, cur->owner->end_line, cur->owner->end_col, "unexpected token, expected (then ...)");
-  cur->pos++;
-  push_label(f, label);
-  buf_append(out, &head);
-  Cursor then_items = cursor_of(e, 1);
-  wat_instrs(f, &then_items, out);
-  if ((e = cursor_peek(cur)) && sexpr_is_list(e, "else")) {
-    cur->pos++;
-    Cursor else_items = cursor_of(e, 1);
-    if (!cursor_done(&else_items)) {
-      buf_byte(out, OP_ELSE);
-      wat_instrs(f, &else_items, out);
+    open_folded(p, e);
+    return;
+
+  case FRAME_FOLDED_BLOCK:
+    if (fr->stage == STAGE_BODY) {
+      fr->stage = STAGE_FINISH;
+      push_frame(p, FRAME_SEQ, top);
+      return;
+    }
+    buf_byte(p->out, OP_END);
+    f->num_labels--;
+    p->num--;
+    return;
+
+  case FRAME_FOLDED_IF:
+    switch (fr->stage) {
+    case STAGE_COND:
+      e = cursor_peek(cur);
+      if (!e)
+        text_fail(c, cur->owner->end_line, cur->owner->end_col, "unexpected token, expected (then ...)");
+      cur->pos++;
+      if (!sexpr_is_list(e, "then")) {
+        if (!e->is_list)
+          text_unexpected(c, e);
+        open_folded(p, e);
+        return;
+      }
+      push_label(f, fr->label);
+      buf_append(p->out, &fr->bytes);
+      fr->stage = STAGE_THEN;
+      {
+        Frame *seq = push_frame(p, FRAME_SEQ, OWN_CURSOR);
+        seq->own = cursor_of(e, 1);
+      }
+      return;
+    case STAGE_THEN:
+      fr->stage = STAGE_FINISH;
+      if ((e = cursor_peek(cur)) && sexpr_is_list(e, "else")) {
+        cur->pos++;
+        Cursor else_items = cursor_of(e, 1);
+        if (!cursor_done(&else_items)) {
+          buf_byte(p->out, OP_ELSE);
+          Frame *seq = push_frame(p, FRAME_SEQ, OWN_CURSOR);
+          seq->own = else_items;
+        }
+      }
+      return;
+    default:
+      cursor_expect_end(c, cur);
+      buf_byte(p->out, OP_END);
+      f->num_labels--;
+      p->num--;
+      return;
     }
   }
-  cursor_expect_end(c, cur);
-  buf_byte(out, OP_END);
-  f->num_labels--;
-  (void)kw;
-}
-
-static void folded_instr(WatFunc *f, SExpr *list, ByteBuf *out)
-{
-  TextContext *c = f->m->c;
-  enter(f, list);
-  if (list->count == 0)
-    text_fail(c, list->end_line, list->end_col, "unexpected token");
-  Cursor cur = cursor_of(list, 1);
-  SExpr *kw = &list->items[0];
-  if (kw->is_list || kw->tok.kind != TOKEN_KEYWORD) {
-    if (!kw->is_list && (kw->tok.kind == TOKEN_NUMBER || kw->tok.kind == TOKEN_RESERVED))
-      text_fail_at(c, kw, "unknown operator");
-    text_unexpected(c, kw);
-  }
-  if (token_is(&kw->tok, "block")) {
-    folded_block(f, &cur, kw, OP_BLOCK, out);
-  } else if (token_is(&kw->tok, "loop")) {
-    folded_block(f, &cur, kw, OP_LOOP, out);
-  } else if (token_is(&kw->tok, "if")) {
-    folded_block(f, &cur, kw, OP_IF, out);
-  } else {
-    const OpEntry *op = op_lookup(&kw->tok);
-    if (!op || op->imm == IMM_BLOCKTYPE || (op->prefix == 0 && (op->code == OP_ELSE || op->code == OP_END)))
-      unknown_instr(c, kw);
-    /* immediates come first in the text but the operation last in the code */
-    ByteBuf op_bytes = buf_new(c);
-    instr_immediates(f, &cur, kw, op, &op_bytes);
-    folded_operands(f, &cur, out);
-    buf_append(out, &op_bytes);
-  }
-  leave(f);
 }
 
 void wat_instrs(WatFunc *f, Cursor *cur, ByteBuf *out)
 {
-  while (!cursor_done(cur)) {
-    SExpr *e = cursor_peek(cur);
-    if (sexpr_is_atom(e, "end") || sexpr_is_atom(e, "else"))
-      text_unexpected(f->m->c, e);
-    instr(f, cur, out);
-  }
+  Parser p = {.f = f, .caller = cur, .out = out};
+  push_frame(&p, FRAME_SEQ, CALLER_CURSOR);
+  while (p.num > 0)
+    step(&p);
 }
 
 void wat_const_expr(WatModule *m, Cursor *cur, ByteBuf *out)

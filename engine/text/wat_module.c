@@ -74,14 +74,22 @@ static void bind(WatModule *m, Space space, const Token *id, uint32_t index)
     text_fail(m->c, id->line, id->col, "duplicate %s %.*s", space_names[space], (int)id->len, id->text);
 }
 
+uint32_t wat_number_index(TextContext *c, const SExpr *e)
+{
+  uint32_t v;
+  NumStatus s = text_parse_index(&e->tok, &v);
+  if (s == NUM_RANGE) /* the reference interpreter's words */
+    text_fail_at(c, e, "i32 constant out of range");
+  if (s != NUM_OK)
+    text_fail_at(c, e, "unknown operator");
+  return v;
+}
+
 uint32_t wat_index(WatModule *m, const SExpr *e, Space space)
 {
   uint32_t v;
-  if (e->tok.kind == TOKEN_NUMBER) {
-    if (!text_parse_u32(&e->tok, &v))
-      text_fail_at(m->c, e, "unknown operator");
-    return v;
-  }
+  if (e->tok.kind == TOKEN_NUMBER)
+    return wat_number_index(m->c, e);
   if (e->is_list || e->tok.kind != TOKEN_ID)
     text_unexpected(m->c, e);
   if (!names_find(&m->names[space], &e->tok, &v))

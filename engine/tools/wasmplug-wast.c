@@ -811,6 +811,11 @@ static void usage(FILE *out)
           "Options:\n"
           "  --mode=MODE                 interp, fast-interp, fast-jit, llvm-jit or\n"
           "                              multi-tier-jit (default: the best built)\n"
+"  --interp, --fast-interp, --fast-jit, --llvm-jit, --multi-tier-jit\n"
+          "                              the same as --mode=...\n"
+          "  --llvm-jit-opt-level=N      LLVM optimisation level, 0-3 (default 3)\n"
+          "  --llvm-jit-size-level=N     LLVM size level: 0 speed (default), 1 -Os, 2 -Oz\n"
+          "  --llvm-jit-eager            compile each module whole at its first call\n"
           "  --expect-simd-unsupported   count failures caused only by SIMD not being\n"
           "                              supported yet separately; they do not fail the run\n"
           "  --timeout=MS                stop each start function and each invoke after\n"
@@ -831,11 +836,31 @@ int main(int argc, char **argv)
 {
   RunningMode mode = Mode_Default;
   bool expect_simd = false, verbose = false;
+  unsigned opt_level = 3, size_level = 0;
+  bool eager = false;
   int i;
   for (i = 1; i < argc && argv[i][0] == '-'; i++) {
     const char *arg = argv[i];
-    if (strncmp(arg, "--mode=", 7) == 0) {
-      size_t m;
+    size_t m;
+    for (m = 0; m < N_MODES; m++)
+      if (strncmp(arg, "--", 2) == 0 && strcmp(arg + 2, mode_names[m].name) == 0)
+        break;
+    if (m < N_MODES) {
+      mode = mode_names[m].mode;
+      if (!wasm_runtime_is_running_mode_supported(mode)) {
+        fprintf(stderr, "%s: running mode '%s' is not supported by this build\n", program,
+                arg + 2);
+        return 2;
+      }
+    } else if (strncmp(arg, "--llvm-jit-opt-level=", 21) == 0 && arg[21] >= '0' && arg[21] <= '3' &&
+               !arg[22]) {
+      opt_level = (unsigned)(arg[21] - '0');
+    } else if (strncmp(arg, "--llvm-jit-size-level=", 22) == 0 && arg[22] >= '0' &&
+               arg[22] <= '2' && !arg[23]) {
+      size_level = (unsigned)(arg[22] - '0');
+    } else if (strcmp(arg, "--llvm-jit-eager") == 0) {
+      eager = true;
+    } else if (strncmp(arg, "--mode=", 7) == 0) {
       for (m = 0; m < N_MODES; m++)
         if (strcmp(arg + 7, mode_names[m].name) == 0)
           break;
@@ -885,6 +910,8 @@ int main(int argc, char **argv)
     fprintf(stderr, "%s: no script given (see --help)\n", program);
     return 2;
   }
+
+  wasm_runtime_set_llvm_jit_options(opt_level, size_level, eager);
 
   Totals totals;
   memset(&totals, 0, sizeof totals);

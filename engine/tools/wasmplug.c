@@ -36,6 +36,9 @@ static void usage(FILE *out)
           "  --fast-jit                Fast JIT\n"
           "  --llvm-jit                LLVM JIT\n"
           "  --llvm-jit-opt-level=N    LLVM optimisation level, 0-3 (default 3)\n"
+          "  --llvm-jit-size-level=N   LLVM size level: 0 speed (default), 1 -Os, 2 -Oz\n"
+          "  --llvm-jit-eager          compile the whole module, on all cores, at the\n"
+          "                            first call (default: each function at its first)\n"
           "  --multi-tier-jit          Fast JIT first, LLVM JIT tier-up\n"
           "\n"
           "Options:\n"
@@ -150,7 +153,8 @@ int main(int argc, char **argv)
   RunningMode mode = Mode_Default;
   const char *function = NULL;
   uint32_t stack_size = 0;
-  uint32_t opt_level = 3;
+  uint32_t opt_level = 3, size_level = 0;
+  bool eager = false;
   unsigned long long timeout_ms = 0, fuel = 0; /* 0: no limit */
   int i;
   /* WASI grants, pointing into argv (file-level, so an early return
@@ -220,6 +224,16 @@ int main(int argc, char **argv)
         return 2;
       }
       opt_level = (uint32_t)v;
+    } else if (strncmp(arg, "--llvm-jit-size-level=", 22) == 0) {
+      char *end;
+      unsigned long v = strtoul(arg + 22, &end, 10);
+      if (end == arg + 22 || *end || v > 2) {
+        fprintf(stderr, "%s: invalid LLVM size level '%s' (0-2)\n", program, arg + 22);
+        return 2;
+      }
+      size_level = (uint32_t)v;
+    } else if (strcmp(arg, "--llvm-jit-eager") == 0) {
+      eager = true;
     } else if (strcmp(arg, "--list-modes") == 0) {
       for (size_t m = 0; m < N_MODE_FLAGS; m++)
         printf("%-16s %s\n", mode_flags[m].name,
@@ -263,6 +277,9 @@ int main(int argc, char **argv)
     fprintf(stderr, "%s: cannot initialise the runtime\n", program);
     return 1;
   }
+  /* level 0 and eager are beyond what RuntimeInitArgs can say */
+  if (wasm_runtime_is_running_mode_supported(Mode_LLVM_JIT))
+    wasm_runtime_set_llvm_jit_options(opt_level, size_level, eager);
 
   int status = 1;
   char error[256];

@@ -160,7 +160,7 @@ int wasi_wait(WasiCall *c, struct pollfd *pfds, uint32_t n, int64_t timeout_ns)
 
   for (;;) {
     if (runtime_interrupt_requested(c->env)) {
-      api_set_exception(c->inst, trap_message(TRAP_TERMINATED));
+      api_set_exception(c->inst, trap_message(runtime_interrupt_kind(c->env)));
       errno = ECANCELED;
       return -1;
     }

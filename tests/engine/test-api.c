@@ -24,6 +24,8 @@ static RunningMode test_mode(void)
   const char *mode = g_getenv("WP_TEST_MODE");
   if (mode && strcmp(mode, "fast-interp") == 0)
     return Mode_Fast_Interp;
+  if (mode && strcmp(mode, "llvm-jit") == 0)
+    return Mode_LLVM_JIT;
   return Mode_Interp;
 }
 

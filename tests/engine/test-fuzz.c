@@ -173,7 +173,21 @@ int main(int argc, char **argv)
   g_test_init(&argc, &argv, NULL);
   RuntimeInitArgs init;
   memset(&init, 0, sizeof init);
+  /* WP_TEST_MODE picks the mode (a --mode name); the fast interpreter by
+   * default, which makes 50000 rounds quick.  Under the LLVM JIT (fewer
+   * rounds, from meson) level 1 keeps compilation short: the translator is
+   * what the mutations are after. */
+  const char *mode = g_getenv("WP_TEST_MODE");
+  init.running_mode = Mode_Fast_Interp;
+  if (mode && strcmp(mode, "interp") == 0)
+    init.running_mode = Mode_Interp;
+  if (mode && strcmp(mode, "llvm-jit") == 0)
+    init.running_mode = Mode_LLVM_JIT;
+  if (!wasm_runtime_is_running_mode_supported(init.running_mode))
+    init.running_mode = Mode_Default;
   g_assert_true(wasm_runtime_full_init(&init));
+  if (init.running_mode == Mode_LLVM_JIT)
+    g_assert_true(wasm_runtime_set_llvm_jit_options(1, 0, false));
   load_corpus();
   g_test_add_func("/fuzz/mutations", test_mutations);
   int status = g_test_run();

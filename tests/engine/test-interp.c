@@ -2,7 +2,7 @@
  * test-interp.c -- the classic interpreter through the internal API:
  * decode_module + validate_module + instance_new + exec_env_new +
  * runtime_call, with every instance set to the interpreter under test
- * (WP_TEST_MODE: interp or fast-interp; meson runs both).
+ * (WP_TEST_MODE: interp, fast-interp or llvm-jit; meson runs each built).
  *
  * Modules are tests/wat/interp-*.wat, built to .wasm by meson.
  */
@@ -33,6 +33,8 @@ static int test_mode(void)
   const char *mode = g_getenv("WP_TEST_MODE");
   if (mode && strcmp(mode, "fast-interp") == 0)
     return TIER_FAST_INTERP;
+  if (mode && strcmp(mode, "llvm-jit") == 0)
+    return TIER_LLVM_JIT;
   return TIER_INTERP;
 }
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "decode/decoder.h"
+#include "validate/validator.h"
 #include "text/text.h"
 #include "text/wast.h"
 
@@ -273,12 +274,75 @@ static void test_errors(void)
     free(b);
   }
 
-  /* hostile nesting is refused, not a stack overflow */
+  /* hostile nesting is an error, not a stack overflow */
   GString *deep = g_string_new("(func ");
   for (int i = 0; i < 100000; i++)
     g_string_append(deep, "(block ");
-  check_error(deep->str, "1:14000", "nesting too deep");
+  check_error(deep->str, "1:700000", "unclosed parenthesis");
   g_string_free(deep, TRUE);
+
+  /* indices past 2^32 - 1 are a range error, in the reference
+   * interpreter's words */
+  check_error("(func (local.get 99999999999999999999))", "1:18", "i32 constant out of range");
+  check_error("(func (local i32) (local.get 4294967296))", "1:30", "i32 constant out of range");
+  check_error("(func (block (br 18446744073709551616)))", "1:18", "i32 constant out of range");
+  check_error("(func (call 4294967296))", "1:13", "i32 constant out of range");
+  check_error("(func (local.get 1x))", "1:18", "unknown operator");
+}
+
+/* The text format is UTF-8: strings and comments are checked (RFC 3629:
+ * no overlong forms, no surrogates, nothing above U+10FFFF); escapes may
+ * still make any byte. */
+static void test_utf8(void)
+{
+  static const char *const bad[] = {
+    "\xff", "\xc3", "\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xf8\x88\x80\x80\x80",
+    "\x80", "\xe2\x82",
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+    g_autofree char *in_string = g_strdup_printf("(module (memory 1) (data (i32.const 0) \"a%s\"))", bad[i]);
+    check_error(in_string, "1:42", "malformed UTF-8 encoding");
+    g_autofree char *in_line = g_strdup_printf("(module) ;; a%s\n", bad[i]);
+    check_error(in_line, "1:14", "malformed UTF-8 encoding");
+    g_autofree char *in_block = g_strdup_printf("(module (; a%s ;))", bad[i]);
+    check_error(in_block, "1:13", "malformed UTF-8 encoding");
+  }
+  size_t a_size, b_size;
+  uint8_t *a = parse_ok("(module (; \xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 ;) ;; \xc3\xa9\n"
+                        "  (memory 1) (data (i32.const 0) \"\xc3\xa9\\ff\\c3\"))", &a_size);
+  uint8_t *b = parse_ok("(module (memory 1) (data (i32.const 0) \"\\c3\\a9\\ff\\c3\"))", &b_size);
+  g_assert_cmpmem(a, a_size, b, b_size);
+  free(a);
+  free(b);
+}
+
+/* Text nests as deep as the binary format: 100,000 blocks (50 times the
+ * old limit), folded and plain, parse without recursion on the C stack and
+ * load. */
+static void test_deep_nesting(void)
+{
+  enum { DEPTH = 100000 }; /* 1,000,000 takes 850 MB; the mechanism is the same */
+  for (int plain = 0; plain < 2; plain++) {
+    GString *src = g_string_sized_new(DEPTH * 14 + 64);
+    g_string_append(src, "(module (func (export \"f\") (result i32) ");
+    for (int i = 0; i < DEPTH; i++)
+      g_string_append(src, plain ? "block " : "(block ");
+    g_string_append(src, plain ? "nop " : "(nop)");
+    for (int i = 0; i < DEPTH; i++)
+      g_string_append(src, plain ? "end " : ")");
+    g_string_append(src, " (i32.const 7)))");
+    size_t size;
+    uint8_t *bytes = parse_ok(src->str, &size);
+    g_string_free(src, TRUE);
+    char error[256];
+    Module *m = decode_module(bytes, size, error, sizeof error);
+    if (!m)
+      g_error("decoding: %s", error);
+    if (!validate_module(m, error, sizeof error))
+      g_error("validating: %s", error);
+    module_free(m);
+    free(bytes);
+  }
 }
 
 /* The one loading path: what the text parser writes, the decoder reads. */
@@ -386,6 +450,8 @@ int main(int argc, char **argv)
   g_test_add_func("/text/simd", test_simd);
   g_test_add_func("/text/module/binary-quote", test_binary_and_quote);
   g_test_add_func("/text/errors", test_errors);
+  g_test_add_func("/text/utf8", test_utf8);
+  g_test_add_func("/text/deep-nesting", test_deep_nesting);
   g_test_add_func("/text/decode", test_decodes);
   g_test_add_func("/text/wast/commands", test_wast);
   g_test_add_func("/text/regression/empty-first-list", test_empty_first_list);

@@ -740,6 +740,8 @@ int main(int argc, char **argv)
   const char *mode = g_getenv("WP_TEST_MODE");
   if (mode && strcmp(mode, "fast-interp") == 0)
     init.running_mode = Mode_Fast_Interp;
+  if (mode && strcmp(mode, "llvm-jit") == 0)
+    init.running_mode = Mode_LLVM_JIT;
   g_assert_true(wasm_runtime_full_init(&init));
 
 #define ADD(name, fn, grants)                                                            \
