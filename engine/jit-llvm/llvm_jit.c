@@ -31,10 +31,6 @@
 #include "wp_config.h"
 #include "../llvm/llvm_translate.h"
 #include "../runtime/compiled.h"
-#include "../runtime/native_stack.h"
-
-/* C stack an LLVM compile may use, checked before starting one. */
-#define LLVM_COMPILE_STACK (256u * 1024u)
 
 /* --- settings --- */
 
@@ -380,10 +376,6 @@ static void *code_of(ExecEnv *env, LlvmCode *lc, const Module *m, uint32_t def)
   void *code = atomic_load_explicit(&lc->slots[def], memory_order_acquire);
   if (code)
     return code;
-  /* Compiling is deep work on this thread's C stack (contract 5): with too
-   * little left it fails cleanly rather than crashing inside LLVM. */
-  if (!native_stack_ok(env, LLVM_COMPILE_STACK))
-    trap_raise(env, TRAP_NATIVE_STACK_OVERFLOW);
   if (atomic_load(&eager_compilation))
     compile_eagerly(lc, m);
 
