@@ -27,6 +27,7 @@
 #include "../interp-classic/numeric.h"
 #include "fast_code.h"
 #include "../runtime/compiled.h"
+#include "../runtime/native_stack.h"
 #include "../runtime/tiers.h"
 #include "../runtime/backtrace.h"
 #include "../runtime/native_stack.h"

@@ -253,14 +253,16 @@ int main(int argc, char **argv)
     wasm_trap_message(trap, &message);
     CHECK(strcmp(message.data, "integer divide by zero") == 0);
     wasm_name_delete(&message);
+    /* the interpreters record frames; compiled tiers not yet (none then) */
+    bool frames = mode == 1 || mode == 5;
     wasm_frame_t *origin = wasm_trap_origin(trap);
-    CHECK(origin && wasm_frame_func_index(origin) == 6);
+    CHECK(frames ? origin && wasm_frame_func_index(origin) == 6 : origin == NULL);
     if (mode == 1) /* the classic interpreter records code offsets */
       CHECK(origin && wasm_frame_module_offset(origin) > 0 && wasm_frame_func_offset(origin) > 0);
     wasm_frame_delete(origin);
     wasm_frame_vec_t trace;
     wasm_trap_trace(trap, &trace);
-    CHECK(trace.size == 2 && wasm_frame_func_index(trace.data[1]) == 7);
+    CHECK(frames ? trace.size == 2 && wasm_frame_func_index(trace.data[1]) == 7 : trace.size == 0);
     wasm_frame_vec_delete(&trace);
     wasm_trap_delete(trap);
   }
