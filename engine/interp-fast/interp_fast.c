@@ -30,7 +30,6 @@
 #include "../runtime/native_stack.h"
 #include "../runtime/tiers.h"
 #include "../runtime/backtrace.h"
-#include "../runtime/native_stack.h"
 
 #ifndef WP_INTERP_COMPUTED_GOTO
 #if defined(__GNUC__)
