@@ -27,10 +27,6 @@ test_engine_modes_supported (void)
         listed |= modes[i] == m;
       g_assert_cmpint (listed, ==, wasmplug_engine_supports_mode (engine, m));
     }
-  /* AOT runs wherever the engine was built for x86-64 Linux */
-#if defined(__x86_64__) && defined(__linux__)
-  g_assert_true (wasmplug_engine_supports_mode (engine, WASMPLUG_MODE_AOT));
-#endif
 
   /* The nicks GJS and settings use. */
   g_assert_cmpstr (g_enum_get_value (klass, WASMPLUG_MODE_CLASSIC_INTERP)->value_nick, ==,
@@ -127,6 +123,13 @@ test_engine_aot_cache (void)
 
   g_object_get (engine, "cache-dir", &cache_dir, "cache-max-size", &max, NULL);
   g_assert_cmpstr (cache_dir, ==, expected_default);
+  if (!wasmplug_engine_supports_mode (engine, WASMPLUG_MODE_AOT))
+    {
+      /* the cache's properties exist in every build; filling it needs AOT */
+      g_rmdir (dir);
+      g_test_skip ("this build has no AOT");
+      return;
+    }
   g_assert_cmpuint (max, ==, 0);
   g_object_set (engine, "cache-dir", dir, NULL);
   g_assert_true (wasmplug_engine_set_default_mode (engine, WASMPLUG_MODE_AOT, &error));
